@@ -1,0 +1,37 @@
+#include "raft/io.hpp"
+
+namespace raft {
+
+void apply_persist(PersistentState& storage, const Persist& persist) {
+    if (persist.hard_state) {
+        RAFT_ASSERT(persist.hard_state->current_term >= storage.current_term, "a persisted term never goes back");
+        storage.current_term = persist.hard_state->current_term;
+        storage.voted_for = persist.hard_state->voted_for;
+    }
+    if (persist.log) {
+        storage.log.truncate_from(persist.log->from);
+        for (const Entry& e : persist.log->entries) storage.log.append(e);
+    }
+}
+
+std::string describe(const Input& input) {
+    if (const auto* m = std::get_if<Message>(&input)) return "receive " + describe(*m);
+    if (std::holds_alternative<ElectionTimeout>(input)) return "election timeout";
+    if (std::holds_alternative<HeartbeatTimeout>(input)) return "heartbeat timeout";
+    if (const auto* p = std::get_if<Propose>(&input)) return "propose " + describe(Entry{Term{}, EntryKind::kCommand, p->command}).substr(3);
+    const auto& r = std::get<Restart>(input);
+    return "restart from term=" + to_string(r.persisted.current_term) +
+           " vote=" + (r.persisted.voted_for ? to_string(*r.persisted.voted_for) : "-") +
+           " log=" + to_string(r.persisted.log.last_index());
+}
+
+std::string describe(const Notice& n) {
+    switch (n.kind) {
+        case NoticeKind::kBecameCandidate: return "became candidate in term " + to_string(n.term);
+        case NoticeKind::kBecameLeader: return "became leader in term " + to_string(n.term);
+        case NoticeKind::kSteppedDown: return "stepped down in term " + to_string(n.term);
+    }
+    return "?";
+}
+
+}  // namespace raft

@@ -1,0 +1,104 @@
+#pragma once
+// The step function's inputs and outputs.
+//
+// ORDERING CONTRACT (what a runtime must do with the Outputs of one step, in this order):
+//   1. Make `persist` durable (apply it to stable storage with raft::apply_persist, fsync).
+//   2. Only then send `messages`: a vote granted or an entry acknowledged in a message must
+//      survive a crash of its sender, or the cluster can lose committed entries or elect two
+//      leaders in one term.
+//   3. Hand `apply` to the state machine, in order. These entries are committed; they may be
+//      applied before or after step 2, but never before step 1 of the step that made them
+//      durable (that step came earlier, so doing 1-2-3 per step is always enough).
+// Restarting a node means feeding it Restart{what stable storage holds}: nothing else of the
+// old NodeState may be reused.
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "raft/messages.hpp"
+#include "raft/node_state.hpp"
+
+namespace raft {
+
+// ---- Inputs ----
+
+// The node's randomized election timer fired (the runtime owns the timer; see
+// Outputs::reset_election_timer).
+struct ElectionTimeout {
+    bool operator==(const ElectionTimeout&) const = default;
+};
+// The heartbeat timer fired; only a leader acts on it.
+struct HeartbeatTimeout {
+    bool operator==(const HeartbeatTimeout&) const = default;
+};
+// A client asks to append a command (6.824's Start()).
+struct Propose {
+    Command command;
+    bool operator==(const Propose&) const = default;
+};
+// The node crashed and came back: it keeps only what stable storage holds.
+struct Restart {
+    PersistentState persisted;
+    bool operator==(const Restart&) const = default;
+};
+
+using Input = std::variant<Message, ElectionTimeout, HeartbeatTimeout, Propose, Restart>;
+
+// ---- Outputs ----
+
+struct HardState {
+    Term current_term;
+    std::optional<NodeId> voted_for;
+    bool operator==(const HardState&) const = default;
+};
+
+// The stored log from index `from` on is replaced by `entries` (a truncation when a conflict
+// was found, then the new entries; or a plain append when `from` is one past the stored end).
+struct LogWrite {
+    LogIndex from;
+    std::vector<Entry> entries;
+    bool operator==(const LogWrite&) const = default;
+};
+
+struct Persist {
+    std::optional<HardState> hard_state;
+    std::optional<LogWrite> log;
+    bool empty() const { return !hard_state && !log; }
+    bool operator==(const Persist&) const = default;
+};
+
+struct Applied {
+    LogIndex index;
+    Entry entry;
+    bool operator==(const Applied&) const = default;
+};
+
+enum class NoticeKind : std::uint8_t { kBecameCandidate, kBecameLeader, kSteppedDown };
+struct Notice {
+    NoticeKind kind;
+    Term term;
+    bool operator==(const Notice&) const = default;
+};
+
+struct Outputs {
+    Persist persist;
+    std::vector<Message> messages;
+    std::vector<Applied> apply;
+    std::vector<Notice> notices;
+    // The runtime should restart the election timer with a fresh random timeout: the node
+    // granted a vote, heard from the current leader, or started an election.
+    bool reset_election_timer = false;
+    // Set when a Propose was accepted: the index the command will have if it commits.
+    std::optional<LogIndex> proposal_index;
+    bool operator==(const Outputs&) const = default;
+};
+
+// Brings stable storage up to date with one step's Persist output.
+void apply_persist(PersistentState& storage, const Persist& persist);
+
+std::string describe(const Input& input);
+std::string describe(const Notice& notice);
+
+}  // namespace raft

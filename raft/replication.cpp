@@ -1,0 +1,143 @@
+// Log replication: proposals, AppendEntries (heartbeats included), the consistency check,
+// fast log backup, and the leader's commit rule.
+
+#include <algorithm>
+
+#include "raft/step_context.hpp"
+
+namespace raft::detail {
+
+void send_append_entries(StepContext& c, NodeId to) {
+    RAFT_ASSERT(c.s.role == Role::kLeader, "only a leader sends AppendEntries");
+    const LogIndex next = c.s.next_index[to.value];
+    const LogIndex prev = next.prev();
+    const std::optional<Term> prev_term = c.s.log.term_at(prev);
+    RAFT_ASSERT(prev_term.has_value(), "nextIndex stays within the log");
+    c.send(to, AppendEntries{prev, *prev_term, c.s.log.slice_from(next), c.s.commit_index});
+}
+
+void broadcast_append_entries(StepContext& c) {
+    for (std::uint32_t i = 0; i < c.s.config.cluster_size; ++i) {
+        const NodeId peer{i};
+        if (!c.is_self(peer)) send_append_entries(c, peer);
+    }
+}
+
+void on_heartbeat_timeout(StepContext& c) {
+    if (c.s.role == Role::kLeader) broadcast_append_entries(c);
+}
+
+void on_propose(StepContext& c, const Propose& p) {
+    if (c.s.role != Role::kLeader) return;  // refused; Outputs::proposal_index stays empty
+    c.append(Entry{c.s.current_term, EntryKind::kCommand, p.command});
+    c.out.proposal_index = c.s.log.last_index();
+    broadcast_append_entries(c);
+    leader_advance_commit(c);  // a cluster of one commits at once
+}
+
+namespace {
+
+AppendEntriesReply rejection(const Log& log, LogIndex prev_log_index) {
+    AppendEntriesReply r;
+    r.log_length = log.last_index();
+    if (const std::optional<Term> t = log.term_at(prev_log_index)) {
+        r.conflict_term = *t;
+        r.conflict_index = log.first_index_of_term_at(prev_log_index);
+    }
+    return r;
+}
+
+// Appends the entries that are new, truncating only at a real conflict: an entry already
+// present with the same term is left alone, so a stale or duplicated AppendEntries can never
+// delete entries that match (Figure 2, receiver step 3).
+void merge_entries(StepContext& c, const AppendEntries& ae) {
+    LogIndex index = ae.prev_log_index;
+    for (std::size_t k = 0; k < ae.entries.size(); ++k) {
+        index = index.next();
+        const Entry& e = ae.entries[k];
+        if (index <= c.s.log.last_index()) {
+            if (c.s.log.at(index).term == e.term) continue;
+            c.truncate_from(index);
+        }
+        c.append(e);
+    }
+}
+
+}  // namespace
+
+void on_append_entries(StepContext& c, const Message& m, const AppendEntries& ae) {
+    RAFT_ASSERT(m.term == c.s.current_term, "term rules ran first");
+    if (c.s.role == Role::kLeader) {
+        // Two leaders in one term: impossible unless the cluster is already unsafe. Ignore it
+        // and leave the verdict to the checkers' ElectionSafety invariant.
+        return;
+    }
+    if (c.s.role == Role::kCandidate) become_follower(c, c.s.current_term);  // a leader of our term exists
+    c.s.leader = m.from;
+    c.out.reset_election_timer = true;
+
+    const std::optional<Term> local_prev_term = c.s.log.term_at(ae.prev_log_index);
+    if (!local_prev_term || *local_prev_term != ae.prev_log_term) {
+        c.send(m.from, rejection(c.s.log, ae.prev_log_index));
+        return;
+    }
+    merge_entries(c, ae);
+    const LogIndex last_new = ae.prev_log_index + ae.entries.size();
+    // Figure 2: commitIndex = min(leaderCommit, index of last new entry). A stale message can
+    // make that smaller than what we already know is committed; commitIndex never goes back.
+    c.s.commit_index = std::max(c.s.commit_index, std::min(ae.leader_commit, last_new));
+    AppendEntriesReply ok;
+    ok.success = true;
+    ok.match_index = last_new;
+    c.send(m.from, ok);
+}
+
+namespace {
+
+// Fast log backup (6.824): skip a whole conflicting term per round trip instead of one entry.
+LogIndex backed_up_next_index(const Log& log, const AppendEntriesReply& r) {
+    if (r.conflict_term == Term{}) return r.log_length.next();  // follower's log is too short
+    if (const std::optional<LogIndex> last = log.last_index_of_term(r.conflict_term)) return last->next();
+    return r.conflict_index;
+}
+
+}  // namespace
+
+void on_append_entries_reply(StepContext& c, const Message& m, const AppendEntriesReply& r) {
+    RAFT_ASSERT(m.term == c.s.current_term, "term rules ran first");
+    if (c.s.role != Role::kLeader) return;
+    const std::uint32_t peer = m.from.value;
+    LogIndex& next = c.s.next_index[peer];
+    LogIndex& match = c.s.match_index[peer];
+    if (r.success) {
+        // Replies may arrive out of order or twice: only ever move forward.
+        if (r.match_index > c.s.log.last_index()) return;  // cannot be from this leader's term
+        match = std::max(match, r.match_index);
+        next = std::max(next, match.next());
+        leader_advance_commit(c);
+        return;
+    }
+    const LogIndex backed_up = backed_up_next_index(c.s.log, r);
+    next = std::clamp(backed_up, match.next(), c.s.log.last_index().next());
+    send_append_entries(c, m.from);
+}
+
+// Figure 2 and Figure 8: commit the highest N replicated on a quorum whose entry is of the
+// current term; earlier-term entries commit only indirectly, below it.
+void leader_advance_commit(StepContext& c) {
+    RAFT_ASSERT(c.s.role == Role::kLeader, "only a leader counts replicas");
+    const std::uint32_t quorum = quorum_size(c.s.config.cluster_size);
+    for (LogIndex n = c.s.log.last_index(); n > c.s.commit_index; n = n.prev()) {
+        if (c.s.log.at(n).term != c.s.current_term) break;  // terms only fall further down
+        std::uint32_t replicas = 1;  // the leader itself
+        for (std::uint32_t i = 0; i < c.s.config.cluster_size; ++i) {
+            if (i != c.s.config.id.value && c.s.match_index[i] >= n) ++replicas;
+        }
+        if (replicas >= quorum) {
+            c.s.commit_index = n;
+            return;
+        }
+    }
+}
+
+}  // namespace raft::detail

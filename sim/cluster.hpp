@@ -1,0 +1,163 @@
+#pragma once
+// A deterministic cluster of raft::step nodes: virtual time in milliseconds, one seeded PRNG,
+// an event queue (message deliveries and timers), stable storage per node, and the 6.824
+// applier checks on every applied entry. Everything a scenario does goes through here.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "raft/step.hpp"
+#include "sim/network.hpp"
+#include "sim/rng.hpp"
+
+namespace sim {
+
+// A safety violation or a failed scenario check. Carries a human-readable reason.
+class SimFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Timing {
+    Millis election_timeout_min_ms = 300;
+    Millis election_timeout_max_ms = 600;  // exclusive
+    Millis heartbeat_interval_ms = 100;    // 10 heartbeats a second, 6.824's cap
+};
+
+struct ClusterOptions {
+    std::uint32_t servers = 3;
+    std::uint64_t seed = 1;
+    Timing timing;
+    bool noop_on_election = false;
+    // 0: silent; 1: elections, faults and violations; 2: also every input a node steps.
+    int verbosity = 0;
+    std::function<void(const std::string&)> log;  // where verbose lines go (default: stderr)
+};
+
+struct ClusterStats {
+    std::uint64_t steps = 0;
+    std::uint64_t messages_sent = 0;
+    std::uint64_t messages_lost = 0;         // dropped by the network's fault model
+    std::uint64_t messages_undeliverable = 0;  // to or from a disconnected or crashed server
+    std::uint64_t elections_started = 0;
+    std::uint64_t leaders_elected = 0;
+    std::uint64_t crashes = 0;
+    std::uint64_t restarts = 0;
+    std::uint64_t disconnects = 0;
+    std::uint64_t entries_applied = 0;
+};
+
+class Cluster {
+public:
+    explicit Cluster(ClusterOptions options);
+
+    // ---- the clock ----
+    Millis now() const { return now_; }
+    // Processes every event due at or before `t`, then sets the clock to `t`.
+    void run_until(Millis t);
+    // The time of the next pending event (there is always one: heartbeat timers never stop).
+    Millis next_event_time() const;
+    // Processes exactly the next event.
+    void run_next_event();
+
+    // ---- faults (6.824's config.go: connect, disconnect, crash1, start1) ----
+    void connect(std::uint32_t i);
+    void disconnect(std::uint32_t i);
+    void crash(std::uint32_t i);     // volatile state gone; stable storage kept
+    void restart(std::uint32_t i);   // a crashed node comes back from stable storage
+    void set_faults(NetworkFaults faults) { faults_ = faults; }
+    const NetworkFaults& faults() const { return faults_; }
+
+    // ---- clients ----
+    // 6.824's Start(): propose at node i. Returns the index if node i is a leader and accepted.
+    struct StartResult {
+        std::optional<raft::LogIndex> index;
+        raft::Term term;
+    };
+    StartResult start(std::uint32_t i, const raft::Command& command);
+
+    // ---- observation ----
+    std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
+    bool alive(std::uint32_t i) const { return nodes_[i].alive; }
+    bool connected(std::uint32_t i) const { return nodes_[i].connected; }
+    const raft::NodeState& state(std::uint32_t i) const { return nodes_[i].state; }
+    const raft::PersistentState& storage(std::uint32_t i) const { return nodes_[i].storage; }
+    // Commands node i has applied, by index (kept across restarts, as 6.824's cfg.logs are).
+    const std::vector<std::optional<raft::Command>>& applied(std::uint32_t i) const { return nodes_[i].applied; }
+    // How many servers applied `index`, and the command (6.824's nCommitted). Throws on
+    // disagreement.
+    std::pair<std::uint32_t, std::optional<raft::Command>> n_committed(raft::LogIndex index) const;
+    std::uint64_t rpc_count() const { return rpc_count_; }    // requests delivered
+    std::uint64_t rpc_bytes() const { return rpc_bytes_; }    // their wire size
+    const ClusterStats& stats() const { return stats_; }
+    struct Election {
+        Millis at;
+        raft::Term term;
+        std::uint32_t leader;
+    };
+    // Every leader elected, in order: the run's timeline.
+    const std::vector<Election>& elections() const { return elections_; }
+    Rng& rng() { return rng_; }
+    void log(int level, const std::string& line) const;
+
+private:
+    struct Node {
+        raft::NodeState state;
+        raft::PersistentState storage;
+        bool alive = true;
+        bool connected = true;
+        std::uint64_t incarnation = 0;
+        std::uint64_t election_timer_generation = 0;
+        raft::LogIndex next_apply_index{1};
+        std::vector<std::optional<raft::Command>> applied;  // applied[k] is index k+1
+    };
+
+    enum class EventKind : std::uint8_t { kDeliver, kElectionTimer, kHeartbeatTimer };
+    struct Event {
+        Millis time;
+        std::uint64_t seq;  // ties broken by scheduling order: deterministic
+        EventKind kind;
+        std::uint32_t node;
+        std::uint64_t tag;  // timer generation, or the in-flight message's slot
+        bool operator>(const Event& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+    };
+    struct InFlight {
+        raft::Message message;
+        std::uint64_t from_incarnation;
+        std::uint64_t to_incarnation;
+    };
+
+    void schedule(Millis at, EventKind kind, std::uint32_t node, std::uint64_t tag);
+    void arm_election_timer(std::uint32_t i);
+    void deliver(std::uint64_t slot);
+    // Returns the index of an accepted proposal, if the input was one.
+    std::optional<raft::LogIndex> step_node(std::uint32_t i, const raft::Input& input);
+    void handle_outputs(std::uint32_t i, const raft::Outputs& out);
+    void send(const raft::Message& m);
+    void check_apply(std::uint32_t i, const raft::Applied& a);
+
+    ClusterOptions options_;
+    Rng rng_;
+    NetworkFaults faults_;
+    Millis now_ = 0;
+    std::uint64_t next_seq_ = 0;
+    std::vector<Node> nodes_;
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+    std::vector<std::optional<InFlight>> in_flight_;
+    std::vector<std::uint64_t> free_slots_;
+    std::map<raft::Term, std::uint32_t> leaders_by_term_;
+    std::vector<Election> elections_;
+    std::uint64_t rpc_count_ = 0;
+    std::uint64_t rpc_bytes_ = 0;
+    ClusterStats stats_;
+};
+
+std::string command_string(const raft::Entry& e);
+
+}  // namespace sim

@@ -1,0 +1,43 @@
+// The 6.824 lab 2A-2C tests, each under many seeds. RAFTCHECK_SEEDS (default 20) and
+// RAFTCHECK_FIRST_SEED (default 1) choose the seeds; a failure names the seed and the command
+// that replays it with a full event log.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "sim/scenarios.hpp"
+
+namespace {
+
+std::uint64_t env_or(const char* name, std::uint64_t fallback) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return fallback;
+    char* end = nullptr;
+    const unsigned long long parsed = std::strtoull(v, &end, 10);
+    return (end != nullptr && *end == '\0') ? parsed : fallback;
+}
+
+class Lab : public ::testing::TestWithParam<sim::Scenario> {};
+
+TEST_P(Lab, PassesForEverySeed) {
+    const sim::Scenario& s = GetParam();
+    const std::uint64_t first = env_or("RAFTCHECK_FIRST_SEED", 1);
+    const std::uint64_t seeds = env_or("RAFTCHECK_SEEDS", 20);
+    for (std::uint64_t seed = first; seed < first + seeds; ++seed) {
+        try {
+            s.run(seed, sim::LabOptions{});
+        } catch (const sim::SimFailure& e) {
+            ADD_FAILURE() << s.name << " (lab " << s.lab << ") failed with seed " << seed << ": " << e.what()
+                          << "\n  replay: raftcheck simulate --scenario " << s.name << " --seed " << seed << " -v";
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Raft, Lab, ::testing::ValuesIn(sim::all_scenarios()),
+                         [](const ::testing::TestParamInfo<sim::Scenario>& info) {
+                             return std::string(info.param.name) + info.param.lab;
+                         });
+
+}  // namespace
