@@ -92,6 +92,12 @@ struct Outputs {
     bool reset_election_timer = false;
     // Set when a Propose was accepted: the index the command will have if it commits.
     std::optional<LogIndex> proposal_index;
+    // Set when an input could only come from an unsafe cluster or a malformed message: two
+    // leaders in one term, an order to overwrite a committed entry, entries whose terms run
+    // backwards. The node refuses such an input instead of crashing (it is input, not a bug
+    // of this node); a runtime should raise the alarm, and the checkers report it as a
+    // safety violation.
+    std::optional<std::string> alarm;
     bool operator==(const Outputs&) const = default;
 };
 

@@ -42,46 +42,80 @@ AppendEntriesReply rejection(const Log& log, LogIndex prev_log_index) {
     r.log_length = log.last_index();
     if (const std::optional<Term> t = log.term_at(prev_log_index)) {
         r.conflict_term = *t;
-        r.conflict_index = log.first_index_of_term_at(prev_log_index);
+        // Below the first stored entry (index 0, or a compacted prefix) there is no run of
+        // entries to search: the hint is the index itself.
+        r.conflict_index = prev_log_index >= log.first_index() ? log.first_index_of_term_at(prev_log_index) : prev_log_index;
     }
     return r;
+}
+
+// The first index at which `ae` disagrees with the local log (an entry present with another
+// term), if any.
+std::optional<LogIndex> first_conflict(const Log& log, const AppendEntries& ae) {
+    LogIndex index = ae.prev_log_index;
+    for (const Entry& e : ae.entries) {
+        index = index.next();
+        if (index > log.last_index()) return std::nullopt;
+        if (log.at(index).term != e.term) return index;
+    }
+    return std::nullopt;
 }
 
 // Appends the entries that are new, truncating only at a real conflict: an entry already
 // present with the same term is left alone, so a stale or duplicated AppendEntries can never
 // delete entries that match (Figure 2, receiver step 3).
-void merge_entries(StepContext& c, const AppendEntries& ae) {
+void merge_entries(StepContext& c, const AppendEntries& ae, std::optional<LogIndex> conflict) {
+    if (conflict) c.truncate_from(*conflict);
     LogIndex index = ae.prev_log_index;
-    for (std::size_t k = 0; k < ae.entries.size(); ++k) {
+    for (const Entry& e : ae.entries) {
         index = index.next();
-        const Entry& e = ae.entries[k];
-        if (index <= c.s.log.last_index()) {
-            if (c.s.log.at(index).term == e.term) continue;
-            c.truncate_from(index);
-        }
+        if (index <= c.s.log.last_index()) continue;  // present, same term
         c.append(e);
     }
+}
+
+// What a correct leader never sends: entries whose terms run backwards, or that are newer
+// than the message.
+bool well_formed(const Message& m, const AppendEntries& ae) {
+    Term last = ae.prev_log_term;
+    for (const Entry& e : ae.entries) {
+        if (e.term < last || e.term > m.term) return false;
+        last = e.term;
+    }
+    if (ae.prev_log_index == LogIndex{} && ae.prev_log_term != Term{}) return false;  // index 0 has term 0
+    return ae.prev_log_term <= m.term;
 }
 
 }  // namespace
 
 void on_append_entries(StepContext& c, const Message& m, const AppendEntries& ae) {
     RAFT_ASSERT(m.term == c.s.current_term, "term rules ran first");
+    if (!well_formed(m, ae)) {
+        c.out.alarm = "malformed AppendEntries: " + describe(m);
+        return;
+    }
     if (c.s.role == Role::kLeader) {
-        // Two leaders in one term: impossible unless the cluster is already unsafe. Ignore it
-        // and leave the verdict to the checkers' ElectionSafety invariant.
+        c.out.alarm = "two leaders in term " + to_string(c.s.current_term) + ": " + to_string(c.s.config.id) + " and " +
+                      to_string(m.from);
+        return;
+    }
+    const std::optional<Term> local_prev_term = c.s.log.term_at(ae.prev_log_index);
+    const bool consistent = local_prev_term && *local_prev_term == ae.prev_log_term;
+    const std::optional<LogIndex> conflict = consistent ? first_conflict(c.s.log, ae) : std::nullopt;
+    if (conflict && *conflict <= c.s.commit_index) {
+        // Refused before anything changes: such a sender is no leader to follow.
+        c.out.alarm = "asked to overwrite committed entry " + to_string(*conflict) + " (commitIndex " +
+                      to_string(c.s.commit_index) + "): " + describe(m);
         return;
     }
     if (c.s.role == Role::kCandidate) become_follower(c, c.s.current_term);  // a leader of our term exists
     c.s.leader = m.from;
     c.out.reset_election_timer = true;
-
-    const std::optional<Term> local_prev_term = c.s.log.term_at(ae.prev_log_index);
-    if (!local_prev_term || *local_prev_term != ae.prev_log_term) {
+    if (!consistent) {
         c.send(m.from, rejection(c.s.log, ae.prev_log_index));
         return;
     }
-    merge_entries(c, ae);
+    merge_entries(c, ae, conflict);
     const LogIndex last_new = ae.prev_log_index + ae.entries.size();
     // Figure 2: commitIndex = min(leaderCommit, index of last new entry). A stale message can
     // make that smaller than what we already know is committed; commitIndex never goes back.
@@ -111,7 +145,10 @@ void on_append_entries_reply(StepContext& c, const Message& m, const AppendEntri
     LogIndex& match = c.s.match_index[peer];
     if (r.success) {
         // Replies may arrive out of order or twice: only ever move forward.
-        if (r.match_index > c.s.log.last_index()) return;  // cannot be from this leader's term
+        if (r.match_index > c.s.log.last_index()) {
+            c.out.alarm = "acknowledged entries this leader never had: " + describe(m);
+            return;
+        }
         match = std::max(match, r.match_index);
         next = std::max(next, match.next());
         leader_advance_commit(c);

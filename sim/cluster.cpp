@@ -124,7 +124,7 @@ std::optional<raft::LogIndex> Cluster::step_node(std::uint32_t i, const raft::In
     RAFT_ASSERT(n.alive, "a crashed node takes no steps");
     ++stats_.steps;
     if (options_.verbosity >= 2) log(2, "n" + std::to_string(i) + ": " + raft::describe(input));
-    raft::StepResult r = raft::step(std::move(n.state), input);
+    raft::StepResult r = options_.step ? options_.step(std::move(n.state), input) : raft::step(std::move(n.state), input);
     n.state = std::move(r.state);
     handle_outputs(i, r.outputs);
     return r.outputs.proposal_index;
@@ -148,6 +148,7 @@ void Cluster::handle_outputs(std::uint32_t i, const raft::Outputs& out) {
                              " both became leader in term " + raft::to_string(notice.term));
         }
     }
+    if (out.alarm) throw SimFailure("n" + std::to_string(i) + " raised an alarm: " + *out.alarm);
     if (out.reset_election_timer) arm_election_timer(i);
 }
 

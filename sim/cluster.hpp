@@ -30,6 +30,10 @@ struct Timing {
     Millis heartbeat_interval_ms = 100;    // 10 heartbeats a second, 6.824's cap
 };
 
+// How a node steps. Always raft::step, except in tests that plant a bug to prove that the
+// simulator's checks catch it.
+using StepFn = std::function<raft::StepResult(raft::NodeState, const raft::Input&)>;
+
 struct ClusterOptions {
     std::uint32_t servers = 3;
     std::uint64_t seed = 1;
@@ -38,6 +42,7 @@ struct ClusterOptions {
     // 0: silent; 1: elections, faults and violations; 2: also every input a node steps.
     int verbosity = 0;
     std::function<void(const std::string&)> log;  // where verbose lines go (default: stderr)
+    StepFn step;  // empty: raft::step
 };
 
 struct ClusterStats {

@@ -29,11 +29,16 @@ public:
 struct LabOptions {
     int verbosity = 0;
     std::function<void(const std::string&)> log;
+    StepFn step;  // empty: raft::step
+    Millis* virtual_time_out = nullptr;  // if set, receives the virtual time the run took
 };
 
 class Lab {
 public:
     Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options = {});
+    ~Lab();
+    Lab(const Lab&) = delete;
+    Lab& operator=(const Lab&) = delete;
 
     Cluster& cluster() { return cluster_; }
     Rng& rng() { return rng_; }  // the test's own randomness, apart from the cluster's
@@ -80,6 +85,7 @@ private:
 
     Cluster cluster_;
     Rng rng_;
+    Millis* virtual_time_out_;
     std::vector<Slot> tasks_;
 };
 

@@ -1,0 +1,97 @@
+// The raftcheck binary from the outside: exit codes and messages for good and bad input.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct CliRun {
+    int exit_code;
+    std::string output;  // stdout and stderr together
+};
+
+CliRun run_cli(const std::string& args) {
+    const std::string cmd = std::string(RAFTCHECK_BINARY) + " " + args + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (pipe == nullptr) return {-1, "popen failed"};
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) out += buf.data();
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// Drops the lines that report wall time, the only part of a run that may differ.
+std::string without_wall_time(const std::string& s) {
+    std::string out, line;
+    for (char ch : s) {
+        line += ch;
+        if (ch != '\n') continue;
+        if (line.find("wall") == std::string::npos) out += line;
+        line.clear();
+    }
+    return out;
+}
+
+TEST(Cli, SimulateReportsSafetyAndExitsZero) {
+    const CliRun r = run_cli("simulate --servers 5 --seed 7 --duration 10");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("safety:    OK"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("liveness:  OK"), std::string::npos) << r.output;
+}
+
+TEST(Cli, SameSeedSameOutput) {
+    const CliRun a = run_cli("simulate --servers 5 --seed 3 --unreliable --crashes --duration 10");
+    const CliRun b = run_cli("simulate --servers 5 --seed 3 --unreliable --crashes --duration 10");
+    EXPECT_EQ(a.exit_code, 0) << a.output;
+    EXPECT_EQ(without_wall_time(a.output), without_wall_time(b.output));
+}
+
+TEST(Cli, ScenarioPassesAndUnknownScenarioIsUsageError) {
+    const CliRun ok = run_cli("simulate --scenario Figure8 --seed 4");
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_NE(ok.output.find("PASS Figure8"), std::string::npos);
+    const CliRun bad = run_cli("simulate --scenario NoSuchTest");
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.output.find("unknown scenario 'NoSuchTest'"), std::string::npos) << bad.output;
+}
+
+TEST(Cli, ListsScenarios) {
+    const CliRun r = run_cli("simulate --list-scenarios");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.output.find("Figure8Unreliable"), std::string::npos);
+}
+
+TEST(Cli, UnknownFlagIsUsageError) {
+    const CliRun r = run_cli("simulate --no-such-flag");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadNumberIsUsageError) {
+    for (const char* args : {"simulate --servers abc", "simulate --servers 0", "simulate --servers 33",
+                             "simulate --seed -5x", "simulate --duration -1"}) {
+        const CliRun r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+        EXPECT_NE(r.output.find("raftcheck:"), std::string::npos) << args << "\n" << r.output;
+    }
+}
+
+TEST(Cli, MissingSubcommandIsUsageError) {
+    const CliRun r = run_cli("");
+    EXPECT_EQ(r.exit_code, 2);
+    const CliRun unknown = run_cli("frobnicate");
+    EXPECT_EQ(unknown.exit_code, 2);
+}
+
+TEST(Cli, HelpExitsZero) {
+    const CliRun r = run_cli("simulate --help");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.output.find("--unreliable"), std::string::npos);
+}
+
+}  // namespace

@@ -5,9 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ostream>
 #include <string>
 
 #include "sim/scenarios.hpp"
+
+namespace sim {
+// Names the scenario in test output instead of dumping its bytes.
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name << " (lab " << s.lab << ")"; }
+}  // namespace sim
 
 namespace {
 

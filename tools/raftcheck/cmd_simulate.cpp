@@ -1,8 +1,11 @@
 // `raftcheck simulate`: run the deterministic cluster simulator, either free under random
 // faults (the default) or one of the 6.824 scenarios (--scenario), from one seed.
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <thread>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -20,6 +23,8 @@ struct SimulateFlags {
     bool crashes = false;
     double duration_s = 30;
     std::string scenario;
+    std::uint64_t seeds = 1;
+    unsigned jobs = 1;
     bool list_scenarios = false;
     int verbose = 0;
 };
@@ -46,7 +51,9 @@ int run_scenario(const SimulateFlags& f) {
     }
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        s->run(f.seed, sim::LabOptions{f.verbose, nullptr});
+        sim::LabOptions options;
+        options.verbosity = f.verbose;
+        s->run(f.seed, options);
     } catch (const sim::SimFailure& e) {
         std::printf("FAIL %s (lab %s) seed %llu: %s\nreplay: %s\n", s->name, s->lab,
                     static_cast<unsigned long long>(f.seed), e.what(), replay_command(f).c_str());
@@ -55,6 +62,81 @@ int run_scenario(const SimulateFlags& f) {
     std::printf("PASS %s (lab %s) seed %llu in %.3f s wall\n", s->name, s->lab, static_cast<unsigned long long>(f.seed),
                 seconds_since(t0));
     return kExitOk;
+}
+
+// Many scenarios times many seeds, spread over `jobs` threads (each run owns its whole
+// simulated cluster, so runs share nothing); results are printed in a fixed order.
+int run_suite(const SimulateFlags& f) {
+    std::vector<const sim::Scenario*> chosen;
+    for (const sim::Scenario& s : sim::all_scenarios()) {
+        if (f.scenario == "all" || f.scenario == s.name) chosen.push_back(&s);
+    }
+    if (chosen.empty()) {
+        std::fprintf(stderr, "raftcheck: unknown scenario '%s' (see --list-scenarios)\n", f.scenario.c_str());
+        return kExitUsage;
+    }
+    struct Result {
+        bool ok = true;
+        std::string failure;
+        double seconds = 0;
+        sim::Millis virtual_ms = 0;
+    };
+    const std::size_t total = chosen.size() * f.seeds;
+    std::vector<Result> results(total);
+    std::atomic<std::size_t> next{0};
+    const auto t0 = std::chrono::steady_clock::now();
+    auto worker = [&] {
+        for (std::size_t k = next++; k < total; k = next++) {
+            const sim::Scenario& s = *chosen[k / f.seeds];
+            const std::uint64_t seed = f.seed + k % f.seeds;
+            const auto t = std::chrono::steady_clock::now();
+            try {
+                sim::LabOptions options;
+                options.virtual_time_out = &results[k].virtual_ms;
+                s.run(seed, options);
+            } catch (const sim::SimFailure& e) {
+                results[k].ok = false;
+                results[k].failure = e.what();
+            }
+            results[k].seconds = seconds_since(t);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned j = 0; j < f.jobs; ++j) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+    const double wall = seconds_since(t0);
+
+    std::printf("%-20s %-4s %11s %12s %16s\n", "scenario", "lab", "passed", "cpu seconds", "virtual seconds");
+    std::size_t passed_all = 0;
+    double cpu_all = 0, virtual_all = 0;
+    for (std::size_t c = 0; c < chosen.size(); ++c) {
+        std::size_t passed = 0;
+        double cpu = 0, virtual_s = 0;
+        for (std::uint64_t k = 0; k < f.seeds; ++k) {
+            const Result& r = results[c * f.seeds + k];
+            passed += r.ok;
+            cpu += r.seconds;
+            virtual_s += r.virtual_ms / 1000.0;
+        }
+        passed_all += passed;
+        cpu_all += cpu;
+        virtual_all += virtual_s;
+        std::printf("%-20s %-4s %5zu/%-5llu %12.3f %16.1f\n", chosen[c]->name, chosen[c]->lab, passed,
+                    static_cast<unsigned long long>(f.seeds), cpu, virtual_s);
+    }
+    std::printf("%-20s %-4s %5zu/%-5zu %12.3f %16.1f\n", "total", "", passed_all, total, cpu_all, virtual_all);
+    std::printf("\n%zu/%zu runs passed (seeds %llu..%llu) in %.3f s wall on %u thread(s)\n", passed_all, total,
+                static_cast<unsigned long long>(f.seed), static_cast<unsigned long long>(f.seed + f.seeds - 1), wall,
+                f.jobs);
+    for (std::size_t k = 0; k < total; ++k) {
+        if (results[k].ok) continue;
+        const sim::Scenario& s = *chosen[k / f.seeds];
+        const std::uint64_t seed = f.seed + k % f.seeds;
+        std::printf("FAIL %s seed %llu: %s\n  replay: raftcheck simulate --scenario %s --seed %llu -v\n", s.name,
+                    static_cast<unsigned long long>(seed), results[k].failure.c_str(), s.name,
+                    static_cast<unsigned long long>(seed));
+    }
+    return passed_all == total ? kExitOk : kExitViolation;
 }
 
 void print_report(const SimulateFlags& f, const sim::FreeRunReport& r, double wall_s) {
@@ -120,7 +202,10 @@ Runner add_simulate_command(CLI::App& app) {
     cmd->add_flag("--unreliable", flags->unreliable, "Lose 10% of messages, delay and reorder the rest");
     cmd->add_flag("--crashes", flags->crashes, "Crash servers and restart them from stable storage");
     cmd->add_option("--duration", flags->duration_s, "Virtual seconds of faults before healing")->check(CLI::Range(0.1, 3600.0));
-    cmd->add_option("--scenario", flags->scenario, "Run one 6.824 test instead (see --list-scenarios)");
+    cmd->add_option("--scenario", flags->scenario, "Run a 6.824 test instead (see --list-scenarios), or 'all'");
+    cmd->add_option("--seeds", flags->seeds, "With --scenario: run seeds --seed .. --seed+N-1 and print a table")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+    cmd->add_option("--jobs,-j", flags->jobs, "With --seeds: threads to run scenarios on")->check(CLI::Range(1u, 256u));
     cmd->add_flag("--list-scenarios", flags->list_scenarios, "List the 6.824 scenarios and exit");
     cmd->add_flag("-v,--verbose", flags->verbose, "Print elections and faults; twice: every step");
     return [flags] {
@@ -128,7 +213,9 @@ Runner add_simulate_command(CLI::App& app) {
             for (const sim::Scenario& s : sim::all_scenarios()) std::printf("%-20s lab %s\n", s.name, s.lab);
             return kExitOk;
         }
-        return flags->scenario.empty() ? run_free(*flags) : run_scenario(*flags);
+        if (flags->scenario.empty()) return run_free(*flags);
+        if (flags->scenario == "all" || flags->seeds > 1) return run_suite(*flags);
+        return run_scenario(*flags);
     };
 }
 
