@@ -401,11 +401,6 @@ TEST(AppendEntriesReceiver, LeaderRefusesAppendEntriesFromAnotherLeaderOfItsTerm
     EXPECT_TRUE(out.alarm.has_value());
 }
 
-// BUG (see the report): an AppendEntries with prevLogIndex 0 but prevLogTerm != 0 is as
-// malformed as the ones above (the entry before the first has term 0 in every log), but
-// instead of being refused it reaches rejection(), which asks the log for the first index of
-// the term at index 0: Log::at(0) fails its RAFT_ASSERT and the process aborts. Run in a child
-// process so that the abort fails this test only, not the whole binary.
 // Index 0 has term 0 on every server: a message claiming otherwise is malformed, and is
 // refused with an alarm rather than crashing the node.
 TEST(AppendEntriesReceiver, RefusesMalformedPrevLogTermAtIndexZero) {
