@@ -16,5 +16,7 @@ using Runner = std::function<int()>;
 
 // Adds `simulate` to `app`; the returned runner is valid once `app` has parsed.
 Runner add_simulate_command(CLI::App& app);
+// Adds `explore`.
+Runner add_explore_command(CLI::App& app);
 
 }  // namespace raftcheck

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough(false);
     raftcheck::Runner simulate = raftcheck::add_simulate_command(app);
+    raftcheck::Runner explore = raftcheck::add_explore_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (app.got_subcommand("simulate")) return simulate();
+        if (app.got_subcommand("explore")) return explore();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;

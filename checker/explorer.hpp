@@ -1,0 +1,473 @@
+#pragma once
+// The bounded state-space explorer, generic over a model. A model provides initial states,
+// labelled successors, TLC's state constraint, a canonical fingerprint (under symmetry, if
+// asked), invariants over states and steps, and "sometimes" properties. See spec_model.hpp.
+//
+// BFS runs level by level on all threads: the frontier holds encoded states, the visited set
+// only 64-bit fingerprints, and each new state's (fingerprint, parent fingerprint) goes to a
+// temporary file, from which a counterexample is rebuilt by replaying the model. DFS and
+// random simulation share the same checks.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/fingerprint_set.hpp"
+
+namespace checker {
+
+struct ExploreOptions {
+    unsigned threads = 1;
+    std::uint64_t max_depth = 0;            // 0: unbounded
+    double progress_seconds = 5.0;          // 0: no progress lines
+    std::function<void(const std::string&)> progress;  // where progress lines go
+};
+
+struct Stats {
+    std::uint64_t distinct = 0;
+    std::uint64_t generated = 0;
+    std::uint64_t depth = 0;  // BFS levels, the initial states being level 1 (as TLC counts)
+    double seconds = 0;
+    unsigned threads = 1;
+    std::uint64_t table_bytes = 0;
+    std::uint64_t peak_frontier_bytes = 0;
+    std::uint64_t sometimes_reached = 0;  // bit k: sometimes property k was reached
+    std::vector<std::uint64_t> level_sizes;  // new states per BFS level
+
+    // TLC's "calculated (optimistic)" fingerprint collision probability.
+    double collision_probability() const {
+        return static_cast<double>(distinct) * static_cast<double>(generated - distinct) / std::pow(2.0, 64);
+    }
+};
+
+template <class Model>
+struct Violation {
+    std::string property;
+    // The behaviour, from an initial state: (label of the step that led here, state); the
+    // first entry has no label.
+    std::vector<std::pair<std::optional<typename Model::Label>, typename Model::State>> trace;
+};
+
+template <class Model>
+struct Result {
+    Stats stats;
+    std::optional<Violation<Model>> violation;
+};
+
+namespace detail {
+
+// Per-thread list of encoded states with their fingerprints.
+struct Frontier {
+    std::string bytes;
+    std::vector<std::uint64_t> offsets;  // offsets[k] .. offsets[k+1]
+    std::vector<std::uint64_t> fps;
+    Frontier() { offsets.push_back(0); }
+    std::size_t size() const { return fps.size(); }
+    void push(const std::string& encoded, std::uint64_t fp) {
+        bytes += encoded;
+        offsets.push_back(bytes.size());
+        fps.push_back(fp);
+    }
+    std::string at(std::size_t k) const { return bytes.substr(offsets[k], offsets[k + 1] - offsets[k]); }
+    std::uint64_t memory() const { return bytes.capacity() + (offsets.capacity() + fps.capacity()) * 8; }
+};
+
+// (fingerprint, parent fingerprint) of every new state, in a temporary file.
+class ParentLog {
+public:
+    ParentLog() : file_(std::tmpfile()) {}
+    ~ParentLog() {
+        if (file_ != nullptr) std::fclose(file_);
+    }
+    ParentLog(const ParentLog&) = delete;
+    ParentLog& operator=(const ParentLog&) = delete;
+    bool ok() const { return file_ != nullptr; }
+    void append(const std::vector<std::uint64_t>& pairs) {
+        if (file_ == nullptr || pairs.empty()) return;
+        std::lock_guard lock(mu_);
+        std::fwrite(pairs.data(), sizeof(std::uint64_t), pairs.size(), file_);
+    }
+    std::unordered_map<std::uint64_t, std::uint64_t> read_all() {
+        std::unordered_map<std::uint64_t, std::uint64_t> parents;
+        if (file_ == nullptr) return parents;
+        std::lock_guard lock(mu_);
+        std::fflush(file_);
+        std::rewind(file_);
+        std::uint64_t pair[2];
+        while (std::fread(pair, sizeof(std::uint64_t), 2, file_) == 2) parents.emplace(pair[0], pair[1]);
+        std::fseek(file_, 0, SEEK_END);
+        return parents;
+    }
+
+private:
+    std::FILE* file_;
+    std::mutex mu_;
+};
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+inline std::string with_commas(std::uint64_t v) {
+    std::string s = std::to_string(v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+}
+
+}  // namespace detail
+
+template <class Model>
+class Explorer {
+public:
+    using State = typename Model::State;
+    using Label = typename Model::Label;
+
+    Explorer(const Model& model, ExploreOptions options) : model_(model), options_(std::move(options)) {
+        options_.threads = std::max(1u, options_.threads);
+    }
+
+    Result<Model> bfs();
+    Result<Model> dfs();
+    // `walks` random behaviours of at most `depth` steps each, from `seed`.
+    Result<Model> simulate(std::uint64_t walks, std::uint64_t depth, std::uint64_t seed);
+
+private:
+    struct Found {
+        std::string property;
+        std::uint64_t parent_fp = 0;  // 0: the violating state is an initial state
+        std::optional<Label> label;
+        State state;
+        std::uint64_t fp = 0;
+    };
+
+    // Checks a successor; returns the violated property's name, or nullptr.
+    const char* check(const State* before, const State& after) const {
+        if (const char* inv = model_.violated_invariant(after)) return inv;
+        if (before != nullptr) {
+            if (const char* step = model_.violated_step(*before, after)) return step;
+        }
+        return nullptr;
+    }
+
+    void report_progress(const Stats& s, std::uint64_t queue, std::chrono::steady_clock::time_point t0) const {
+        if (!options_.progress) return;
+        const double secs = detail::seconds_since(t0);
+        char line[256];
+        std::snprintf(line, sizeof line, "progress: %.1f s, %s distinct, %s generated, %s states/s, queue %s, depth %llu", secs,
+                      detail::with_commas(s.distinct).c_str(), detail::with_commas(s.generated).c_str(),
+                      detail::with_commas(static_cast<std::uint64_t>(s.distinct / std::max(secs, 1e-9))).c_str(),
+                      detail::with_commas(queue).c_str(), static_cast<unsigned long long>(s.depth));
+        options_.progress(line);
+    }
+
+    std::optional<Violation<Model>> rebuild(const Found& f, detail::ParentLog& parents) const;
+
+    const Model& model_;
+    ExploreOptions options_;
+};
+
+template <class Model>
+Result<Model> Explorer<Model>::bfs() {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<Model> result;
+    Stats& stats = result.stats;
+    stats.threads = options_.threads;
+    FingerprintSet visited;
+    detail::ParentLog parents;
+    std::vector<detail::Frontier> current(1);
+    std::string scratch;
+    std::optional<Found> found;
+
+    for (const State& init : model_.initial_states()) {
+        ++stats.generated;
+        if (const char* bad = check(nullptr, init)) {
+            found = Found{bad, 0, std::nullopt, init, model_.fingerprint(init, scratch)};
+            break;
+        }
+        if (!model_.within_bounds(init)) continue;
+        const std::uint64_t fp = model_.fingerprint(init, scratch);
+        if (!visited.insert(fp)) continue;
+        stats.sometimes_reached |= model_.sometimes_mask(init);
+        parents.append({fp, 0});
+        model_.encode(init, scratch);
+        current[0].push(scratch, fp);
+    }
+    stats.distinct = visited.size();
+    if (stats.distinct > 0) {
+        stats.depth = 1;
+        stats.level_sizes.push_back(stats.distinct);
+    }
+
+    std::atomic<std::uint64_t> generated{stats.generated};
+    std::atomic<std::uint64_t> sometimes{stats.sometimes_reached};
+    std::mutex found_mu;
+    auto last_progress = std::chrono::steady_clock::now();
+
+    while (!found) {
+        std::uint64_t level_states = 0;
+        for (const auto& f : current) level_states += f.size();
+        if (level_states == 0) break;
+        if (options_.max_depth != 0 && stats.depth >= options_.max_depth) break;
+        std::uint64_t frontier_bytes = 0;
+        for (const auto& f : current) frontier_bytes += f.memory();
+        stats.peak_frontier_bytes = std::max(stats.peak_frontier_bytes, frontier_bytes);
+
+        // Global index -> (chunk, position).
+        std::vector<std::uint64_t> starts;
+        std::uint64_t total = 0;
+        for (const auto& f : current) {
+            starts.push_back(total);
+            total += f.size();
+        }
+        std::atomic<std::uint64_t> next_index{0};
+        std::vector<detail::Frontier> next(options_.threads);
+
+        auto worker = [&](unsigned t) {
+            std::string enc;
+            std::string fp_scratch;
+            std::vector<std::uint64_t> parent_pairs;
+            std::uint64_t local_generated = 0;
+            std::uint64_t local_sometimes = 0;
+            constexpr std::uint64_t kBatch = 64;
+            for (;;) {
+                const std::uint64_t begin = next_index.fetch_add(kBatch);
+                if (begin >= total) break;
+                const std::uint64_t end = std::min(total, begin + kBatch);
+                for (std::uint64_t g = begin; g < end; ++g) {
+                    const std::size_t c = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
+                    const std::size_t k = static_cast<std::size_t>(g - starts[c]);
+                    const State s = model_.decode(current[c].at(k));
+                    const std::uint64_t parent_fp = current[c].fps[k];
+                    model_.for_each_successor(s, [&](const Label& label, State& succ) {
+                        ++local_generated;
+                        if (const char* bad = check(&s, succ)) {
+                            std::lock_guard lock(found_mu);
+                            const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                            // Among violations of one level, keep the one with the smallest
+                            // fingerprint, whatever the thread timing.
+                            if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
+                            return;
+                        }
+                        if (!model_.within_bounds(succ)) return;
+                        const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                        if (!visited.insert(fp)) return;
+                        local_sometimes |= model_.sometimes_mask(succ);
+                        parent_pairs.push_back(fp);
+                        parent_pairs.push_back(parent_fp);
+                        model_.encode(succ, enc);
+                        next[t].push(enc, fp);
+                    });
+                }
+                if (parent_pairs.size() > 8192) {
+                    parents.append(parent_pairs);
+                    parent_pairs.clear();
+                }
+                if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
+                    last_progress = std::chrono::steady_clock::now();
+                    Stats snapshot = stats;
+                    snapshot.distinct = visited.size();
+                    snapshot.generated = generated.load() + local_generated;
+                    report_progress(snapshot, total - std::min(total, next_index.load()), t0);
+                }
+            }
+            parents.append(parent_pairs);
+            generated.fetch_add(local_generated);
+            sometimes.fetch_or(local_sometimes);
+        };
+        if (options_.threads == 1) {
+            worker(0);
+        } else {
+            std::vector<std::thread> pool;
+            for (unsigned t = 0; t < options_.threads; ++t) pool.emplace_back(worker, t);
+            for (auto& th : pool) th.join();
+        }
+        stats.generated = generated.load();
+        stats.sometimes_reached = sometimes.load();
+        const std::uint64_t before = stats.distinct;
+        stats.distinct = visited.size();
+        if (stats.distinct > before) {
+            ++stats.depth;
+            stats.level_sizes.push_back(stats.distinct - before);
+        }
+        current = std::move(next);
+    }
+    stats.table_bytes = visited.memory_bytes();
+    stats.seconds = detail::seconds_since(t0);
+    if (found) result.violation = rebuild(*found, parents);
+    return result;
+}
+
+template <class Model>
+std::optional<Violation<Model>> Explorer<Model>::rebuild(const Found& f, detail::ParentLog& parents) const {
+    Violation<Model> v;
+    v.property = f.property;
+    std::string scratch;
+    if (f.parent_fp == 0 && !f.label) {
+        v.trace.push_back({std::nullopt, f.state});
+        return v;
+    }
+    // Fingerprints from the violating step's source back to an initial state.
+    const auto parent_of = parents.read_all();
+    std::vector<std::uint64_t> chain{f.parent_fp};
+    for (;;) {
+        const auto it = parent_of.find(chain.back());
+        if (it == parent_of.end() || it->second == 0) break;
+        chain.push_back(it->second);
+    }
+    std::reverse(chain.begin(), chain.end());
+    // Replay: find the initial state, then at each step the successor with the next fingerprint.
+    std::optional<State> cur;
+    for (const State& init : model_.initial_states()) {
+        if (model_.fingerprint(init, scratch) == chain.front()) cur = init;
+    }
+    if (!cur) return v;  // cannot happen unless the parent log was lost
+    v.trace.push_back({std::nullopt, *cur});
+    for (std::size_t k = 1; k < chain.size(); ++k) {
+        std::optional<std::pair<Label, State>> step;
+        model_.for_each_successor(*cur, [&](const Label& label, State& succ) {
+            if (!step && model_.within_bounds(succ) && model_.fingerprint(succ, scratch) == chain[k]) step.emplace(label, succ);
+        });
+        if (!step) return v;
+        v.trace.push_back({step->first, step->second});
+        cur = step->second;
+    }
+    v.trace.push_back({f.label, f.state});
+    return v;
+}
+
+template <class Model>
+Result<Model> Explorer<Model>::dfs() {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<Model> result;
+    Stats& stats = result.stats;
+    FingerprintSet visited;
+    std::string scratch, enc;
+    // The DFS stack holds the path, so a violation's trace is the stack itself.
+    struct Frame {
+        std::optional<Label> label;
+        State state;
+        std::vector<std::pair<Label, State>> pending;
+    };
+    std::vector<Frame> stack;
+    auto last_progress = std::chrono::steady_clock::now();
+    auto fail = [&](const char* bad, std::optional<Label> label, const State& state) {
+        Violation<Model> v;
+        v.property = bad;
+        for (const Frame& fr : stack) v.trace.push_back({fr.label, fr.state});
+        v.trace.push_back({label, state});
+        result.violation = v;
+    };
+    auto push = [&](std::optional<Label> label, const State& s) {
+        Frame fr{label, s, {}};
+        if (options_.max_depth == 0 || stack.size() + 1 < options_.max_depth) {
+            model_.for_each_successor(s, [&](const Label& l, State& succ) { fr.pending.emplace_back(l, succ); });
+            std::reverse(fr.pending.begin(), fr.pending.end());
+        }
+        stack.push_back(std::move(fr));
+        stats.depth = std::max<std::uint64_t>(stats.depth, stack.size());
+    };
+    for (const State& init : model_.initial_states()) {
+        ++stats.generated;
+        if (const char* bad = check(nullptr, init)) {
+            fail(bad, std::nullopt, init);
+            break;
+        }
+        if (!model_.within_bounds(init) || !visited.insert(model_.fingerprint(init, scratch))) continue;
+        stats.sometimes_reached |= model_.sometimes_mask(init);
+        push(std::nullopt, init);
+        while (!stack.empty() && !result.violation) {
+            Frame& top = stack.back();
+            if (top.pending.empty()) {
+                stack.pop_back();
+                continue;
+            }
+            auto [label, succ] = std::move(top.pending.back());
+            top.pending.pop_back();
+            ++stats.generated;
+            if (const char* bad = check(&top.state, succ)) {
+                fail(bad, label, succ);
+                break;
+            }
+            if (!model_.within_bounds(succ) || !visited.insert(model_.fingerprint(succ, scratch))) continue;
+            stats.sometimes_reached |= model_.sometimes_mask(succ);
+            push(label, succ);
+            if (options_.progress_seconds > 0 && (stats.generated & 4095) == 0 &&
+                detail::seconds_since(last_progress) >= options_.progress_seconds) {
+                last_progress = std::chrono::steady_clock::now();
+                stats.distinct = visited.size();
+                report_progress(stats, stack.size(), t0);
+            }
+        }
+        if (result.violation) break;
+    }
+    stats.distinct = visited.size();
+    stats.table_bytes = visited.memory_bytes();
+    stats.seconds = detail::seconds_since(t0);
+    return result;
+}
+
+template <class Model>
+Result<Model> Explorer<Model>::simulate(std::uint64_t walks, std::uint64_t depth, std::uint64_t seed) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<Model> result;
+    Stats& stats = result.stats;
+    FingerprintSet visited;
+    std::string scratch;
+    std::uint64_t x = seed;
+    auto rand_below = [&](std::uint64_t n) {
+        // splitmix64: portable, so a seed means the same walks everywhere.
+        std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return (z ^ (z >> 31)) % n;
+    };
+    const std::vector<State> inits = model_.initial_states();
+    for (std::uint64_t w = 0; w < walks && !result.violation && !inits.empty(); ++w) {
+        std::vector<std::pair<std::optional<Label>, State>> path;
+        path.push_back({std::nullopt, inits[rand_below(inits.size())]});
+        if (const char* bad = check(nullptr, path.back().second)) {
+            result.violation = Violation<Model>{bad, path};
+            break;
+        }
+        if (visited.insert(model_.fingerprint(path.back().second, scratch))) {
+            stats.sometimes_reached |= model_.sometimes_mask(path.back().second);
+        }
+        for (std::uint64_t d = 1; d < depth; ++d) {
+            std::vector<std::pair<Label, State>> succs;
+            const State& cur = path.back().second;
+            model_.for_each_successor(cur, [&](const Label& l, State& s) {
+                ++stats.generated;
+                succs.emplace_back(l, s);
+            });
+            std::vector<std::size_t> allowed;
+            for (std::size_t k = 0; k < succs.size(); ++k) {
+                if (const char* bad = check(&cur, succs[k].second)) {
+                    path.push_back({succs[k].first, succs[k].second});
+                    result.violation = Violation<Model>{bad, path};
+                    break;
+                }
+                if (model_.within_bounds(succs[k].second)) allowed.push_back(k);
+            }
+            if (result.violation || allowed.empty()) break;
+            auto& [label, next] = succs[allowed[rand_below(allowed.size())]];
+            path.push_back({label, next});
+            if (visited.insert(model_.fingerprint(next, scratch))) stats.sometimes_reached |= model_.sometimes_mask(next);
+            stats.depth = std::max<std::uint64_t>(stats.depth, path.size());
+        }
+    }
+    stats.distinct = visited.size();
+    stats.seconds = detail::seconds_since(t0);
+    return result;
+}
+
+}  // namespace checker

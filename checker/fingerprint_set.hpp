@@ -1,0 +1,42 @@
+#pragma once
+// The visited set: 64-bit fingerprints in open-addressing tables, sharded by the top bits so
+// that threads rarely meet on one lock and each shard grows on its own. Eight bytes a slot,
+// at most 85% full after growth settles: at most 16 bytes per visited state, and nothing else
+// about a state is kept once it leaves the frontier.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace checker {
+
+class FingerprintSet {
+public:
+    explicit FingerprintSet(std::size_t expected_states = 1 << 16);
+
+    // True if fp was not in the set (and now is).
+    bool insert(std::uint64_t fp);
+    bool contains(std::uint64_t fp) const;
+    std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
+    std::uint64_t memory_bytes() const;
+
+private:
+    static constexpr unsigned kShardBits = 10;
+    static constexpr std::size_t kShards = std::size_t{1} << kShardBits;
+    static constexpr std::uint64_t kEmpty = 0;  // fingerprint 0 is stored as 1
+
+    struct Shard {
+        mutable std::mutex mu;
+        std::vector<std::uint64_t> slots;
+        std::size_t used = 0;
+    };
+    static bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t fp);
+    static void grow(Shard& shard);
+
+    std::unique_ptr<Shard[]> shards_;
+    std::atomic<std::uint64_t> size_{0};
+};
+
+}  // namespace checker

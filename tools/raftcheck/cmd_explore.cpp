@@ -1,0 +1,209 @@
+// `raftcheck explore`: exhaustive (BFS, DFS) or random (simulation) exploration of a model,
+// with TLC's bounds, invariants, statistics and shortest counterexamples.
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "checker/explorer.hpp"
+#include "checker/spec_model.hpp"
+#include "tools/raftcheck/commands.hpp"
+
+namespace raftcheck {
+namespace {
+
+struct ExploreFlags {
+    std::string model = "raft-tla";
+    spec::Params params;
+    bool symmetry = false;
+    unsigned threads = 0;  // 0: all cores
+    bool json = false;
+    bool dfs = false;
+    std::uint64_t simulate = 0;
+    std::uint64_t max_depth = 0;
+    std::uint64_t walk_depth = 100;
+    std::uint64_t seed = 1;
+    double progress = 5;
+    std::string trace_path;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+// The variables whose line changed from one state to the next.
+std::string changed(const std::string& before, const std::string& after) {
+    const auto a = lines_of(before);
+    const auto b = lines_of(after);
+    std::string out;
+    for (std::size_t k = 0; k < b.size(); ++k) {
+        if (k < a.size() && a[k] == b[k]) continue;
+        if (b[k].rfind("  ", 0) == 0) continue;  // continuation lines of messages
+        out += "      " + b[k] + "\n";
+    }
+    if (!a.empty() && lines_of(before) != lines_of(after)) {
+        // The bag's continuation lines are summarized by its header when they change.
+        std::string bag_a, bag_b;
+        for (const auto& l : a) bag_a += l.rfind("  ", 0) == 0 ? l + "\n" : "";
+        for (const auto& l : b) bag_b += l.rfind("  ", 0) == 0 ? l + "\n" : "";
+        if (bag_a != bag_b) out += "      messages now:\n" + (bag_b.empty() ? std::string("        (empty)\n") : bag_b);
+    }
+    return out.empty() ? "      (no variable changed)\n" : out;
+}
+
+template <class Model>
+nlohmann::json violation_json(const Model& model, const checker::Violation<Model>& v) {
+    nlohmann::json trace = nlohmann::json::array();
+    for (const auto& [label, state] : v.trace) {
+        trace.push_back({{"action", label ? model.describe_label(*label) : "Init"}, {"state", model.describe_state(state)}});
+    }
+    return {{"invariant", v.property}, {"length", v.trace.size()}, {"trace", trace}};
+}
+
+template <class Model>
+void print_violation(const Model& model, const checker::Violation<Model>& v) {
+    std::printf("\nVIOLATION of %s: a behaviour of %zu states (the shortest, by BFS)\n\n", v.property.c_str(), v.trace.size());
+    std::string prev;
+    for (std::size_t k = 0; k < v.trace.size(); ++k) {
+        const auto& [label, state] = v.trace[k];
+        const std::string desc = model.describe_state(state);
+        std::printf("  %3zu  %s\n", k + 1, label ? model.describe_label(*label).c_str() : "Init");
+        if (k == 0) {
+            for (const auto& l : lines_of(desc)) std::printf("      %s\n", l.c_str());
+        } else {
+            std::printf("%s", changed(prev, desc).c_str());
+        }
+        prev = desc;
+    }
+}
+
+int run(const ExploreFlags& f) {
+    if (f.model != "raft-tla") {
+        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla)\n", f.model.c_str());
+        return kExitUsage;
+    }
+    if (const std::string bad = spec::validate(f.params); !bad.empty()) {
+        std::fprintf(stderr, "raftcheck: %s\n", bad.c_str());
+        return kExitUsage;
+    }
+    std::unique_ptr<std::ofstream> trace_out;
+    if (!f.trace_path.empty()) {
+        trace_out = std::make_unique<std::ofstream>(f.trace_path);
+        if (!*trace_out) {
+            std::fprintf(stderr, "raftcheck: cannot write trace file '%s'\n", f.trace_path.c_str());
+            return kExitUsage;
+        }
+    }
+    const checker::SpecModel model(f.params, f.symmetry);
+    checker::ExploreOptions options;
+    options.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+    options.max_depth = f.max_depth;
+    options.progress_seconds = f.progress;
+    options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    checker::Explorer<checker::SpecModel> explorer(model, options);
+    const char* mode = f.simulate > 0 ? "simulation" : f.dfs ? "DFS" : "BFS";
+    const auto result = f.simulate > 0 ? explorer.simulate(f.simulate, f.walk_depth, f.seed) : f.dfs ? explorer.dfs() : explorer.bfs();
+    const checker::Stats& s = result.stats;
+    const unsigned threads = f.simulate > 0 || f.dfs ? 1u : options.threads;
+    const auto& sometimes = spec::sometimes();
+
+    if (trace_out && result.violation) {
+        for (const auto& step : violation_json(model, *result.violation)["trace"]) *trace_out << step.dump() << "\n";
+    }
+    if (f.json) {
+        nlohmann::json out = {
+            {"model", f.model},
+            {"mode", mode},
+            {"servers", f.params.servers},
+            {"values", f.params.values},
+            {"max_term", f.params.max_term},
+            {"max_log", f.params.max_log},
+            {"max_copies", f.params.max_copies},
+            {"max_msgs", f.params.max_msgs},
+            {"symmetry", f.symmetry},
+            {"distinct_states", s.distinct},
+            {"states_generated", s.generated},
+            {"depth", s.depth},
+            {"seconds", s.seconds},
+            {"threads", threads},
+            {"visited_set_bytes", s.table_bytes},
+            {"peak_frontier_bytes", s.peak_frontier_bytes},
+            {"collision_probability", s.collision_probability()},
+            {"level_sizes", s.level_sizes},
+            {"violation", nullptr},
+        };
+        nlohmann::json reached = nlohmann::json::object();
+        for (std::size_t k = 0; k < sometimes.size(); ++k) reached[sometimes[k].name] = (s.sometimes_reached >> k & 1) != 0;
+        out["sometimes"] = reached;
+        if (result.violation) out["violation"] = violation_json(model, *result.violation);
+        std::printf("%s\n", out.dump(2).c_str());
+        return result.violation ? kExitViolation : kExitOk;
+    }
+
+    std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s\n",
+                f.model.c_str(), f.params.servers, f.params.values, f.params.max_term, f.params.max_log, f.params.max_copies,
+                f.params.max_msgs, f.symmetry ? ", symmetry" : "");
+    std::printf("%s on %u thread(s)%s\n", mode, threads,
+                f.max_depth ? (", depth bound " + std::to_string(f.max_depth)).c_str() : "");
+    std::printf("invariants: ");
+    for (const auto& inv : spec::invariants()) std::printf("%s ", inv.name);
+    for (const auto& p : spec::step_properties()) std::printf("%s (step) ", p.name);
+    std::printf("\n\n");
+    std::printf("distinct states   %s\n", checker::detail::with_commas(s.distinct).c_str());
+    std::printf("states generated  %s\n", checker::detail::with_commas(s.generated).c_str());
+    std::printf("depth             %llu\n", static_cast<unsigned long long>(s.depth));
+    std::printf("time              %.3f s (%s distinct states/s)\n", s.seconds,
+                checker::detail::with_commas(static_cast<std::uint64_t>(s.distinct / std::max(s.seconds, 1e-9))).c_str());
+    std::printf("memory            visited set %.1f MiB (%.1f bytes/state), peak frontier %.1f MiB\n", s.table_bytes / 1048576.0,
+                s.distinct ? static_cast<double>(s.table_bytes) / static_cast<double>(s.distinct) : 0.0,
+                s.peak_frontier_bytes / 1048576.0);
+    std::printf("fingerprint collision probability (optimistic, as TLC calculates it): %.1e\n\n", s.collision_probability());
+    for (std::size_t k = 0; k < sometimes.size(); ++k) {
+        std::printf("sometimes %-18s %s  (%s)\n", sometimes[k].name, (s.sometimes_reached >> k & 1) ? "reached    " : "not reached",
+                    sometimes[k].meaning);
+    }
+    if (result.violation) {
+        print_violation(model, *result.violation);
+        if (trace_out) std::printf("\ncounterexample written to %s\n", f.trace_path.c_str());
+        return kExitViolation;
+    }
+    std::printf("\nno invariant violated\n");
+    return kExitOk;
+}
+
+}  // namespace
+
+Runner add_explore_command(CLI::App& app) {
+    auto f = std::make_shared<ExploreFlags>();
+    CLI::App* cmd = app.add_subcommand("explore", "Explore a model's state space exhaustively (BFS, DFS) or at random");
+    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla)")->capture_default_str();
+    cmd->add_option("--servers", f->params.servers, "Number of servers")->check(CLI::Range(1u, spec::kMaxServers))->capture_default_str();
+    cmd->add_option("--values", f->params.values, "Number of client values")->check(CLI::Range(1u, spec::kMaxValues))->capture_default_str();
+    cmd->add_option("--max-term", f->params.max_term, "Bound: every currentTerm <= T")->check(CLI::Range(1u, 30u))->capture_default_str();
+    cmd->add_option("--max-log", f->params.max_log, "Bound: every log length <= L")->check(CLI::Range(0u, 6u))->capture_default_str();
+    cmd->add_option("--max-copies", f->params.max_copies, "Bound: any one message's count in the bag <= C")
+        ->check(CLI::Range(1u, 7u))
+        ->capture_default_str();
+    cmd->add_option("--max-msgs", f->params.max_msgs, "Bound: sum of all counts in the bag <= M")->check(CLI::Range(1u, 7u))->capture_default_str();
+    cmd->add_option("--max-depth", f->max_depth, "Bound: explore at most D levels (0: none)");
+    cmd->add_flag("--symmetry", f->symmetry, "Reduce by permutations of server ids (counts orbits, as TLC's SYMMETRY)");
+    cmd->add_option("--threads", f->threads, "BFS worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
+    cmd->add_flag("--dfs", f->dfs, "Depth-first instead of breadth-first (one thread)");
+    cmd->add_option("--simulate", f->simulate, "Random simulation: N walks instead of exhaustive search");
+    cmd->add_option("--depth", f->walk_depth, "With --simulate: steps per walk")->capture_default_str();
+    cmd->add_option("--seed", f->seed, "With --simulate: seed of the walks")->capture_default_str();
+    cmd->add_option("--progress", f->progress, "Seconds between progress lines on stderr (0: none)")->capture_default_str();
+    cmd->add_option("--trace", f->trace_path, "Write a counterexample to this file (NDJSON, one step a line)");
+    cmd->add_flag("--json", f->json, "Print one JSON object with the statistics and any violation");
+    return [f] { return run(*f); };
+}
+
+}  // namespace raftcheck
