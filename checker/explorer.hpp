@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -78,7 +79,9 @@ struct Frontier {
         offsets.push_back(bytes.size());
         fps.push_back(fp);
     }
-    std::string at(std::size_t k) const { return bytes.substr(offsets[k], offsets[k + 1] - offsets[k]); }
+    std::string_view at(std::size_t k) const {
+        return std::string_view(bytes).substr(offsets[k], offsets[k + 1] - offsets[k]);
+    }
     std::uint64_t memory() const { return bytes.capacity() + (offsets.capacity() + fps.capacity()) * 8; }
 };
 
@@ -238,6 +241,12 @@ Result<Model> Explorer<Model>::bfs() {
             std::vector<std::uint64_t> parent_pairs;
             std::uint64_t local_generated = 0;
             std::uint64_t local_sometimes = 0;
+            // Most successors are states already seen (stutters, and the same state reached by
+            // several actions). A small direct-mapped cache of fingerprints this thread has
+            // already found in the visited set stays in L2 and spares most trips to the big
+            // table. It only ever holds visited fingerprints, so a hit is always right.
+            constexpr std::size_t kCacheSlots = std::size_t{1} << 15;
+            std::vector<std::uint64_t> seen_cache(kCacheSlots, 0);
             constexpr std::uint64_t kBatch = 64;
             for (;;) {
                 const std::uint64_t begin = next_index.fetch_add(kBatch);
@@ -260,7 +269,11 @@ Result<Model> Explorer<Model>::bfs() {
                         }
                         if (!model_.within_bounds(succ)) return;
                         const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                        if (!visited.insert(fp)) return;
+                        std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
+                        if (cached == fp) return;
+                        const bool fresh = visited.insert(fp);
+                        cached = fp;
+                        if (!fresh) return;
                         local_sometimes |= model_.sometimes_mask(succ);
                         parent_pairs.push_back(fp);
                         parent_pairs.push_back(parent_fp);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -46,17 +47,25 @@ public:
 
     bool within_bounds(const State& s) const { return spec::within_bounds(s, params_); }
     void encode(const State& s, std::string& out) const { spec::encode(s, params_, out); }
-    State decode(const std::string& bytes) const { return spec::decode(bytes, params_); }
+    State decode(std::string_view bytes) const { return spec::decode(bytes, params_); }
 
     std::uint64_t fingerprint(const State& s, std::string& scratch) const {
         if (!symmetry_) {
             spec::encode(s, params_, scratch);
             return XXH3_64bits(scratch.data(), scratch.size());
         }
-        std::string best;
+        // The canonical form is the smallest encoding over the permutations that order the
+        // servers by a signature of their own variables. The signature moves with its server,
+        // so the set of candidates, and its minimum, is the same for every state of an orbit:
+        // the count stays exact, and usually a single permutation is left to encode.
+        std::array<std::uint64_t, spec::kMaxServers> sig{};
+        for (std::uint32_t i = 0; i < params_.servers; ++i) sig[i] = signature(s, i);
+        thread_local std::string best;
+        best.clear();
         for (const auto& perm : perms_) {
-            spec::encode(spec::permute(s, params_, perm), params_, scratch);
-            if (best.empty() || scratch < best) best = scratch;
+            if (!orders_by(perm, sig)) continue;
+            spec::encode_permuted(s, params_, perm, scratch);
+            if (best.empty() || scratch < best) best.swap(scratch);
         }
         return XXH3_64bits(best.data(), best.size());
     }
@@ -86,6 +95,25 @@ public:
     std::string describe_label(const Label& l) const { return spec::describe(l); }
 
 private:
+    // What server i looks like without naming any server.
+    static std::uint64_t signature(const State& s, std::uint32_t i) {
+        const spec::Server& v = s.servers[i];
+        const std::uint64_t vote = v.voted_for == spec::kNil ? 0 : v.voted_for == i ? 1 : 2;
+        const std::uint64_t small = (std::uint64_t{v.current_term} << 24) | (std::uint64_t{static_cast<std::uint8_t>(v.role)} << 20) |
+                                    (std::uint64_t{v.commit_index} << 12) | (std::uint64_t(std::popcount(v.votes_responded)) << 8) |
+                                    (std::uint64_t(std::popcount(v.votes_granted)) << 4) | vote;
+        return (small << 32) ^ (v.log.bits() * 0x9E3779B97F4A7C15ull >> 32);
+    }
+    // Whether `perm` puts servers with smaller signatures at smaller ids.
+    bool orders_by(const std::array<std::uint8_t, spec::kMaxServers>& perm, const std::array<std::uint64_t, spec::kMaxServers>& sig) const {
+        for (std::uint32_t i = 0; i < params_.servers; ++i) {
+            for (std::uint32_t j = 0; j < params_.servers; ++j) {
+                if (sig[i] < sig[j] && perm[i] > perm[j]) return false;
+            }
+        }
+        return true;
+    }
+
     spec::Params params_;
     bool symmetry_;
     std::vector<std::array<std::uint8_t, spec::kMaxServers>> perms_;

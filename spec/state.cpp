@@ -64,14 +64,24 @@ std::uint32_t bag_total(const State& s) {
 
 namespace {
 
-void put8(std::string& out, std::uint8_t v) { out.push_back(static_cast<char>(v)); }
-void put64(std::string& out, std::uint64_t v) {
-    for (int k = 0; k < 8; ++k) out.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
-}
+// Writes into a caller's buffer through a raw cursor: encoding runs once per generated state
+// (and once per permutation under symmetry), so it must not grow a string byte by byte.
+class Writer {
+public:
+    explicit Writer(char* buf) : p_(buf) {}
+    void u8(std::uint8_t v) { *p_++ = static_cast<char>(v); }
+    void u64(std::uint64_t v) {
+        for (int k = 0; k < 8; ++k) *p_++ = static_cast<char>((v >> (8 * k)) & 0xFF);
+    }
+    char* pos() const { return p_; }
+
+private:
+    char* p_;
+};
 
 class Reader {
 public:
-    explicit Reader(const std::string& s) : s_(s) {}
+    explicit Reader(std::string_view s) : s_(s) {}
     std::uint8_t u8() {
         SPEC_ASSERT(pos_ < s_.size(), "truncated state encoding");
         return static_cast<std::uint8_t>(s_[pos_++]);
@@ -84,20 +94,20 @@ public:
     Log log() { return Log::from_bits(u64()); }
 
 private:
-    const std::string& s_;
+    std::string_view s_;
     std::size_t pos_ = 0;
 };
 
-void put_message(std::string& out, const Message& m) {
-    put8(out, static_cast<std::uint8_t>(m.type));
-    put8(out, m.term);
-    put8(out, m.source);
-    put8(out, m.dest);
-    put8(out, m.f1);
-    put8(out, m.f2);
-    put8(out, m.f3);
-    put64(out, m.entries.bits());
-    put64(out, m.mlog.bits());
+void put_message(Writer& w, const Message& m) {
+    w.u8(static_cast<std::uint8_t>(m.type));
+    w.u8(m.term);
+    w.u8(m.source);
+    w.u8(m.dest);
+    w.u8(m.f1);
+    w.u8(m.f2);
+    w.u8(m.f3);
+    w.u64(m.entries.bits());
+    w.u64(m.mlog.bits());
 }
 
 Message get_message(Reader& r) {
@@ -114,48 +124,98 @@ Message get_message(Reader& r) {
     return m;
 }
 
-}  // namespace
+using Perm = std::array<std::uint8_t, kMaxServers>;
 
-void encode(const State& s, const Params& p, std::string& out) {
-    out.clear();
-    const std::uint32_t n = p.servers;
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const Server& v = s.servers[i];
-        put8(out, v.current_term);
-        put8(out, static_cast<std::uint8_t>(v.role));
-        put8(out, v.voted_for);
-        put8(out, v.commit_index);
-        put8(out, v.votes_responded);
-        put8(out, v.votes_granted);
-        put8(out, v.voter_log_mask);
-        put64(out, v.log.bits());
-        for (std::uint32_t j = 0; j < n; ++j) {
-            put8(out, v.next_index[j]);
-            put8(out, v.match_index[j]);
-            if (v.voter_log_mask >> j & 1) put64(out, v.voter_log[j].bits());
-        }
+std::uint8_t map_id(std::uint8_t id, const Perm& perm) { return id == kNil ? kNil : perm[id]; }
+
+std::uint8_t map_mask(std::uint8_t mask, const Perm& perm, std::uint32_t n) {
+    std::uint8_t out = 0;
+    for (std::uint32_t j = 0; j < n; ++j) {
+        if (mask >> j & 1) out = static_cast<std::uint8_t>(out | (1u << perm[j]));
     }
-    put8(out, static_cast<std::uint8_t>(s.messages.size()));
-    for (const BagItem& item : s.messages) {
-        put_message(out, item.m);
-        put8(out, item.count);
-    }
-    put8(out, static_cast<std::uint8_t>(s.elections.size()));
-    for (const Election& e : s.elections) {
-        put8(out, e.term);
-        put8(out, e.leader);
-        put8(out, e.votes);
-        put8(out, e.voter_mask);
-        put64(out, e.log.bits());
-        for (std::uint32_t j = 0; j < n; ++j) {
-            if (e.voter_mask >> j & 1) put64(out, e.voter_logs[j].bits());
-        }
-    }
-    put8(out, static_cast<std::uint8_t>(s.all_logs.size()));
-    for (const Log& l : s.all_logs) put64(out, l.bits());
+    return out;
 }
 
-State decode(const std::string& bytes, const Params& p) {
+// The largest encoding a state can have, with room to spare.
+constexpr std::size_t kMaxEncoding =
+    kMaxServers * (16 + kMaxServers * 10) + 1 + kMaxBag * 24 + 1 + kMaxElections * (12 + kMaxServers * 8) + 1 + kMaxAllLogs * 8;
+
+}  // namespace
+
+void encode_permuted(const State& s, const Params& p, const std::array<std::uint8_t, kMaxServers>& perm, std::string& out) {
+    const std::uint32_t n = p.servers;
+    Perm inverse{};
+    for (std::uint32_t i = 0; i < n; ++i) inverse[perm[i]] = static_cast<std::uint8_t>(i);
+    char buf[kMaxEncoding];
+    Writer w(buf);
+    // Server k of the permuted state is server inverse[k] of s.
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const Server& v = s.servers[inverse[k]];
+        w.u8(v.current_term);
+        w.u8(static_cast<std::uint8_t>(v.role));
+        w.u8(map_id(v.voted_for, perm));
+        w.u8(v.commit_index);
+        w.u8(map_mask(v.votes_responded, perm, n));
+        w.u8(map_mask(v.votes_granted, perm, n));
+        const std::uint8_t voter_mask = map_mask(v.voter_log_mask, perm, n);
+        w.u8(voter_mask);
+        w.u64(v.log.bits());
+        for (std::uint32_t j = 0; j < n; ++j) {
+            const std::uint8_t from = inverse[j];
+            w.u8(v.next_index[from]);
+            w.u8(v.match_index[from]);
+            if (voter_mask >> j & 1) w.u64(v.voter_log[from].bits());
+        }
+    }
+    // Scratch arrays, reused: default-constructing them on every call costs more than the
+    // encoding itself.
+    thread_local std::array<BagItem, kMaxBag> bag;
+    thread_local std::array<Election, kMaxElections> elections;
+    for (std::size_t k = 0; k < s.messages.size(); ++k) {
+        bag[k] = s.messages[k];
+        bag[k].m.source = perm[bag[k].m.source];
+        bag[k].m.dest = perm[bag[k].m.dest];
+    }
+    std::sort(bag.begin(), bag.begin() + static_cast<std::ptrdiff_t>(s.messages.size()));
+    w.u8(static_cast<std::uint8_t>(s.messages.size()));
+    for (std::size_t k = 0; k < s.messages.size(); ++k) {
+        put_message(w, bag[k].m);
+        w.u8(bag[k].count);
+    }
+    for (std::size_t k = 0; k < s.elections.size(); ++k) {
+        const Election& e = s.elections[k];
+        Election& f = elections[k];
+        f = e;
+        f.leader = perm[e.leader];
+        f.votes = map_mask(e.votes, perm, n);
+        f.voter_mask = map_mask(e.voter_mask, perm, n);
+        for (std::uint32_t j = 0; j < n; ++j) f.voter_logs[perm[j]] = e.voter_logs[j];
+    }
+    std::sort(elections.begin(), elections.begin() + static_cast<std::ptrdiff_t>(s.elections.size()));
+    w.u8(static_cast<std::uint8_t>(s.elections.size()));
+    for (std::size_t k = 0; k < s.elections.size(); ++k) {
+        const Election& e = elections[k];
+        w.u8(e.term);
+        w.u8(e.leader);
+        w.u8(e.votes);
+        w.u8(e.voter_mask);
+        w.u64(e.log.bits());
+        for (std::uint32_t j = 0; j < n; ++j) {
+            if (e.voter_mask >> j & 1) w.u64(e.voter_logs[j].bits());
+        }
+    }
+    w.u8(static_cast<std::uint8_t>(s.all_logs.size()));
+    for (const Log& l : s.all_logs) w.u64(l.bits());
+    out.assign(buf, static_cast<std::size_t>(w.pos() - buf));
+}
+
+void encode(const State& s, const Params& p, std::string& out) {
+    static constexpr Perm kIdentity = {0, 1, 2, 3, 4};
+    static_assert(kMaxServers == 5, "kIdentity lists every server");
+    encode_permuted(s, p, kIdentity, out);
+}
+
+State decode(std::string_view bytes, const Params& p) {
     State s;
     Reader r(bytes);
     const std::uint32_t n = p.servers;
@@ -200,21 +260,8 @@ State decode(const std::string& bytes, const Params& p) {
 
 namespace {
 
-std::uint8_t permute_id(std::uint8_t id, const std::array<std::uint8_t, kMaxServers>& perm) {
-    return id == kNil ? kNil : perm[id];
-}
-
-std::uint8_t permute_mask(std::uint8_t mask, const std::array<std::uint8_t, kMaxServers>& perm, std::uint32_t n) {
-    std::uint8_t out = 0;
-    for (std::uint32_t j = 0; j < n; ++j) {
-        if (mask >> j & 1) out = static_cast<std::uint8_t>(out | (1u << perm[j]));
-    }
-    return out;
-}
-
 template <class T>
-std::array<T, kMaxServers> permute_array(const std::array<T, kMaxServers>& a, const std::array<std::uint8_t, kMaxServers>& perm,
-                                         std::uint32_t n) {
+std::array<T, kMaxServers> permute_array(const std::array<T, kMaxServers>& a, const Perm& perm, std::uint32_t n) {
     std::array<T, kMaxServers> out = a;
     for (std::uint32_t j = 0; j < n; ++j) out[perm[j]] = a[j];
     return out;
@@ -228,10 +275,10 @@ State permute(const State& s, const Params& p, const std::array<std::uint8_t, kM
     for (std::uint32_t i = 0; i < n; ++i) {
         const Server& v = s.servers[i];
         Server w = v;
-        w.voted_for = permute_id(v.voted_for, perm);
-        w.votes_responded = permute_mask(v.votes_responded, perm, n);
-        w.votes_granted = permute_mask(v.votes_granted, perm, n);
-        w.voter_log_mask = permute_mask(v.voter_log_mask, perm, n);
+        w.voted_for = map_id(v.voted_for, perm);
+        w.votes_responded = map_mask(v.votes_responded, perm, n);
+        w.votes_granted = map_mask(v.votes_granted, perm, n);
+        w.voter_log_mask = map_mask(v.voter_log_mask, perm, n);
         w.voter_log = permute_array(v.voter_log, perm, n);
         w.next_index = permute_array(v.next_index, perm, n);
         w.match_index = permute_array(v.match_index, perm, n);
@@ -246,8 +293,8 @@ State permute(const State& s, const Params& p, const std::array<std::uint8_t, kM
     for (const Election& e : s.elections) {
         Election f = e;
         f.leader = perm[e.leader];
-        f.votes = permute_mask(e.votes, perm, n);
-        f.voter_mask = permute_mask(e.voter_mask, perm, n);
+        f.votes = map_mask(e.votes, perm, n);
+        f.voter_mask = map_mask(e.voter_mask, perm, n);
         f.voter_logs = permute_array(e.voter_logs, perm, n);
         set_insert(out.elections, f);
     }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "spec/log.hpp"
 #include "spec/params.hpp"
@@ -105,7 +106,9 @@ std::uint32_t bag_total(const State& s);
 // The canonical byte encoding of the variables that exist for `p.servers` servers: equal
 // states, equal bytes. decode() inverts it.
 void encode(const State& s, const Params& p, std::string& out);
-State decode(const std::string& bytes, const Params& p);
+State decode(std::string_view bytes, const Params& p);
+// encode(permute(s, p, perm), p, out), without building the permuted state.
+void encode_permuted(const State& s, const Params& p, const std::array<std::uint8_t, kMaxServers>& perm, std::string& out);
 
 // The state with server ids renamed by `perm` (server i becomes perm[i]), sets re-sorted.
 State permute(const State& s, const Params& p, const std::array<std::uint8_t, kMaxServers>& perm);

@@ -94,4 +94,30 @@ TEST(Cli, HelpExitsZero) {
     EXPECT_NE(r.output.find("--unreliable"), std::string::npos);
 }
 
+TEST(CliExplore, MatchesTlcOnRowAAndPrintsJson) {
+    const CliRun r = run_cli("explore --model raft-tla --servers 2 --values 1 --max-term 2 --max-log 1 --max-copies 1 "
+                             "--max-msgs 1 --json --progress 0");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("\"distinct_states\": 1760"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"states_generated\": 13797"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"violation\": null"), std::string::npos) << r.output;
+}
+
+TEST(CliExplore, HumanOutputNamesTheInvariants) {
+    const CliRun r = run_cli("explore --servers 2 --max-term 2 --max-log 1 --progress 0");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("distinct states   1,760"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("LeaderCompleteness"), std::string::npos);
+    EXPECT_NE(r.output.find("no invariant violated"), std::string::npos);
+}
+
+TEST(CliExplore, BadInputIsUsageError) {
+    for (const char* args : {"explore --model nope", "explore --servers 9", "explore --max-copies 3 --max-msgs 2",
+                             "explore --max-log 9", "explore --threads 0", "explore --trace /no/such/dir/t.ndjson"}) {
+        const CliRun r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+        EXPECT_NE(r.output.find("raftcheck:"), std::string::npos) << args << "\n" << r.output;
+    }
+}
+
 }  // namespace
