@@ -315,8 +315,18 @@ Result<Model> Explorer<Model>::bfs() {
         current = std::move(next);
     }
     stats.table_bytes = visited.memory_bytes();
+    if (found && options_.threads > 1) {
+        // Which parent a state was first reached from depends on thread timing; rebuild the
+        // counterexample from a single-threaded search, so that the same run prints the same
+        // trace every time. Same level, same (smallest-fingerprint) violating state.
+        ExploreOptions single = options_;
+        single.threads = 1;
+        single.progress_seconds = 0;
+        result.violation = Explorer<Model>(model_, single).bfs().violation;
+    } else if (found) {
+        result.violation = rebuild(*found, parents);
+    }
     stats.seconds = detail::seconds_since(t0);
-    if (found) result.violation = rebuild(*found, parents);
     return result;
 }
 

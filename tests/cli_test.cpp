@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -118,6 +119,40 @@ TEST(CliExplore, BadInputIsUsageError) {
         EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
         EXPECT_NE(r.output.find("raftcheck:"), std::string::npos) << args << "\n" << r.output;
     }
+}
+
+TEST(CliExplore, PlantedBugIsCaughtWrittenAndReplayed) {
+    const std::string trace = ::testing::TempDir() + "raftcheck_cx.ndjson";
+    const CliRun r = run_cli("explore --plant-bug ForgetVoteOnRestart --servers 3 --max-term 2 --max-log 1 --progress 0 --trace " + trace);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("VIOLATION of ElectionSafety: a behaviour of 19 states"), std::string::npos) << r.output;
+    const CliRun replay = run_cli("replay " + trace);
+    EXPECT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_NE(replay.output.find("replayed 19 steps"), std::string::npos) << replay.output;
+    EXPECT_NE(replay.output.find("the last state violates ElectionSafety"), std::string::npos) << replay.output;
+
+    // The same file with one step's state altered no longer replays, and the verdict names it.
+    const std::string bad = ::testing::TempDir() + "raftcheck_cx_bad.ndjson";
+    const CliRun corrupt = run_cli("replay /dev/null");  // an empty file is bad input
+    EXPECT_EQ(corrupt.exit_code, 2) << corrupt.output;
+    const std::string sed = "sed '5s/s2 :> 2/s2 :> 3/' " + trace + " > " + bad;
+    ASSERT_EQ(std::system(sed.c_str()), 0);
+    const CliRun diverged = run_cli("replay " + bad);
+    EXPECT_EQ(diverged.exit_code, 1) << diverged.output;
+    EXPECT_NE(diverged.output.find("DIVERGES at " + bad + ":5"), std::string::npos) << diverged.output;
+}
+
+TEST(CliReplay, BadInputIsUsageError) {
+    const std::string file = ::testing::TempDir() + "raftcheck_garbage.ndjson";
+    ASSERT_EQ(std::system(("printf 'not json\\n' > " + file).c_str()), 0);
+    const CliRun garbage = run_cli("replay " + file);
+    EXPECT_EQ(garbage.exit_code, 2) << garbage.output;
+    EXPECT_NE(garbage.output.find(file + ":1: not JSON"), std::string::npos) << garbage.output;
+    const CliRun missing = run_cli("replay /no/such/file.ndjson");
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.output.find("cannot read"), std::string::npos) << missing.output;
+    const CliRun no_arg = run_cli("replay");
+    EXPECT_EQ(no_arg.exit_code, 2);
 }
 
 }  // namespace

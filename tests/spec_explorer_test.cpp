@@ -10,7 +10,7 @@
 
 #include "checker/explorer.hpp"
 #include "checker/spec_model.hpp"
-#include "spec_mutants.hpp"
+#include "checker/spec_mutants.hpp"
 
 namespace {
 
@@ -88,6 +88,15 @@ TEST(Explorer, ThreadCountDoesNotChangeCounts) {
     EXPECT_EQ(one.stats.distinct, three.stats.distinct);
     EXPECT_EQ(one.stats.generated, three.stats.generated);
     EXPECT_EQ(one.stats.level_sizes, three.stats.level_sizes);
+}
+
+TEST(Explorer, CounterexampleDoesNotDependOnThreads) {
+    const mutants::MutantModel m(row(3, 2, 1, 1, 1), mutants::Bug::kForgetVoteOnRestart, false);
+    const auto one = explore(m, 1);
+    const auto two = explore(m, 2);
+    ASSERT_TRUE(one.violation && two.violation);
+    ASSERT_EQ(one.violation->trace.size(), two.violation->trace.size());
+    for (std::size_t k = 0; k < one.violation->trace.size(); ++k) EXPECT_EQ(one.violation->trace[k].second, two.violation->trace[k].second);
 }
 
 TEST(Explorer, DepthBoundStopsAtThatLevel) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "checker/explorer.hpp"
+#include "checker/spec_mutants.hpp"
 #include "checker/spec_model.hpp"
+#include "tools/raftcheck/counterexample.hpp"
 #include "tools/raftcheck/commands.hpp"
 
 namespace raftcheck {
@@ -30,6 +32,7 @@ struct ExploreFlags {
     std::uint64_t seed = 1;
     double progress = 5;
     std::string trace_path;
+    std::string plant_bug;
 };
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -39,22 +42,30 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-// The variables whose line changed from one state to the next.
-std::string changed(const std::string& before, const std::string& after) {
-    const auto a = lines_of(before);
-    const auto b = lines_of(after);
-    std::string out;
-    for (std::size_t k = 0; k < b.size(); ++k) {
-        if (k < a.size() && a[k] == b[k]) continue;
-        if (b[k].rfind("  ", 0) == 0) continue;  // continuation lines of messages
-        out += "      " + b[k] + "\n";
+// A state description split into its variables: a variable's block is its "name = ..." line
+// and the indented lines under it.
+std::vector<std::pair<std::string, std::string>> variables_of(const std::string& description) {
+    std::vector<std::pair<std::string, std::string>> vars;
+    for (const std::string& line : lines_of(description)) {
+        if (line.rfind("  ", 0) == 0 && !vars.empty()) {
+            vars.back().second += "\n" + line;
+        } else {
+            vars.emplace_back(line.substr(0, line.find(" =")), line);
+        }
     }
-    if (!a.empty() && lines_of(before) != lines_of(after)) {
-        // The bag's continuation lines are summarized by its header when they change.
-        std::string bag_a, bag_b;
-        for (const auto& l : a) bag_a += l.rfind("  ", 0) == 0 ? l + "\n" : "";
-        for (const auto& l : b) bag_b += l.rfind("  ", 0) == 0 ? l + "\n" : "";
-        if (bag_a != bag_b) out += "      messages now:\n" + (bag_b.empty() ? std::string("        (empty)\n") : bag_b);
+    return vars;
+}
+
+// The variables whose value changed from one state to the next, whole.
+std::string changed(const std::string& before, const std::string& after) {
+    const auto a = variables_of(before);
+    const auto b = variables_of(after);
+    std::string out;
+    for (const auto& [name, block] : b) {
+        bool same = false;
+        for (const auto& [name_a, block_a] : a) same |= name_a == name && block_a == block;
+        if (same) continue;
+        for (const std::string& line : lines_of(block)) out += "      " + line + "\n";
     }
     return out.empty() ? "      (no variable changed)\n" : out;
 }
@@ -86,6 +97,18 @@ void print_violation(const Model& model, const checker::Violation<Model>& v) {
 }
 
 int run(const ExploreFlags& f) {
+    std::optional<mutants::Bug> bug;
+    if (!f.plant_bug.empty()) {
+        for (mutants::Bug b : mutants::kAllBugs) {
+            if (f.plant_bug == mutants::bug_name(b)) bug = b;
+        }
+        if (!bug) {
+            std::string names;
+            for (mutants::Bug b : mutants::kAllBugs) names += std::string(names.empty() ? "" : ", ") + mutants::bug_name(b);
+            std::fprintf(stderr, "raftcheck: unknown bug '%s' (available: %s)\n", f.plant_bug.c_str(), names.c_str());
+            return kExitUsage;
+        }
+    }
     if (f.model != "raft-tla") {
         std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla)\n", f.model.c_str());
         return kExitUsage;
@@ -102,13 +125,13 @@ int run(const ExploreFlags& f) {
             return kExitUsage;
         }
     }
-    const checker::SpecModel model(f.params, f.symmetry);
+    const mutants::MutantModel model(f.params, bug, f.symmetry);
     checker::ExploreOptions options;
     options.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     options.max_depth = f.max_depth;
     options.progress_seconds = f.progress;
     options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    checker::Explorer<checker::SpecModel> explorer(model, options);
+    checker::Explorer<mutants::MutantModel> explorer(model, options);
     const char* mode = f.simulate > 0 ? "simulation" : f.dfs ? "DFS" : "BFS";
     const auto result = f.simulate > 0 ? explorer.simulate(f.simulate, f.walk_depth, f.seed) : f.dfs ? explorer.dfs() : explorer.bfs();
     const checker::Stats& s = result.stats;
@@ -116,7 +139,8 @@ int run(const ExploreFlags& f) {
     const auto& sometimes = spec::sometimes();
 
     if (trace_out && result.violation) {
-        for (const auto& step : violation_json(model, *result.violation)["trace"]) *trace_out << step.dump() << "\n";
+        TraceHeader header{f.model, f.params, f.plant_bug, result.violation->property};
+        write_counterexample(*trace_out, header, model, *result.violation);
     }
     if (f.json) {
         nlohmann::json out = {
@@ -148,6 +172,7 @@ int run(const ExploreFlags& f) {
         return result.violation ? kExitViolation : kExitOk;
     }
 
+    if (bug) std::printf("planted bug: %s (the specification plus one buggy action)\n", f.plant_bug.c_str());
     std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s\n",
                 f.model.c_str(), f.params.servers, f.params.values, f.params.max_term, f.params.max_log, f.params.max_copies,
                 f.params.max_msgs, f.symmetry ? ", symmetry" : "");
@@ -172,7 +197,10 @@ int run(const ExploreFlags& f) {
     }
     if (result.violation) {
         print_violation(model, *result.violation);
-        if (trace_out) std::printf("\ncounterexample written to %s\n", f.trace_path.c_str());
+        if (trace_out) {
+            std::printf("\ncounterexample written to %s; replay it with: raftcheck replay %s\n", f.trace_path.c_str(),
+                        f.trace_path.c_str());
+        }
         return kExitViolation;
     }
     std::printf("\nno invariant violated\n");
@@ -203,6 +231,9 @@ Runner add_explore_command(CLI::App& app) {
     cmd->add_option("--progress", f->progress, "Seconds between progress lines on stderr (0: none)")->capture_default_str();
     cmd->add_option("--trace", f->trace_path, "Write a counterexample to this file (NDJSON, one step a line)");
     cmd->add_flag("--json", f->json, "Print one JSON object with the statistics and any violation");
+    cmd->add_option("--plant-bug", f->plant_bug,
+                    "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
+                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote");
     return [f] { return run(*f); };
 }
 

@@ -18,5 +18,7 @@ using Runner = std::function<int()>;
 Runner add_simulate_command(CLI::App& app);
 // Adds `explore`.
 Runner add_explore_command(CLI::App& app);
+// Adds `replay`.
+Runner add_replay_command(CLI::App& app);
 
 }  // namespace raftcheck

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     app.fallthrough(false);
     raftcheck::Runner simulate = raftcheck::add_simulate_command(app);
     raftcheck::Runner explore = raftcheck::add_explore_command(app);
+    raftcheck::Runner replay = raftcheck::add_replay_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     try {
         if (app.got_subcommand("simulate")) return simulate();
         if (app.got_subcommand("explore")) return explore();
+        if (app.got_subcommand("replay")) return replay();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;

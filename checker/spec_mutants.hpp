@@ -1,7 +1,8 @@
 #pragma once
 // Planted bugs for the explorer: each mutant is the specification plus one extra, buggy
-// action, the behaviour a broken implementation would add. The checker must find each one
-// and name the invariant it breaks. Test-only: nothing here is part of spec/.
+// action, the behaviour a broken implementation would add. The tests check that the explorer
+// finds each one and names the invariant it breaks; `raftcheck explore --plant-bug NAME`
+// shows it to a user. Nothing here is part of spec/: the specification itself stays clean.
 
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ enum class Bug {
     kCountStaleVote,             // a candidate counts a granted vote from an older term
 };
 
+inline constexpr Bug kAllBugs[] = {Bug::kVoteWithoutUpToDateCheck, Bug::kCommitEarlierTermByCount, Bug::kForgetVoteOnRestart,
+                                    Bug::kTruncateOnStaleAppend, Bug::kCountStaleVote};
+
 inline const char* bug_name(Bug b) {
     switch (b) {
         case Bug::kVoteWithoutUpToDateCheck: return "VoteWithoutUpToDateCheck";
@@ -32,7 +36,8 @@ inline const char* bug_name(Bug b) {
 
 class MutantModel : public checker::SpecModel {
 public:
-    MutantModel(spec::Params p, Bug bug, bool symmetry = false) : SpecModel(p, symmetry), bug_(bug) {}
+    // With no bug, exactly the specification.
+    MutantModel(spec::Params p, std::optional<Bug> bug, bool symmetry = false) : SpecModel(p, symmetry), bug_(bug) {}
 
     // Explore from a chosen state instead of Init (to reach a deep scenario quickly).
     void start_from(const State& s) { start_ = s; }
@@ -41,9 +46,10 @@ public:
     template <class F>
     void for_each_successor(const State& s, F&& f) const {
         SpecModel::for_each_successor(s, f);
+        if (!bug_) return;
         spec::State base = s;
         for (std::uint32_t i = 0; i < params().servers; ++i) spec::set_insert(base.all_logs, s.servers[i].log);
-        switch (bug_) {
+        switch (*bug_) {
             case Bug::kVoteWithoutUpToDateCheck: vote_without_check(s, base, f); break;
             case Bug::kCommitEarlierTermByCount: commit_by_count(s, base, f); break;
             case Bug::kForgetVoteOnRestart: forget_vote(s, base, f); break;
@@ -149,7 +155,7 @@ private:
         }
     }
 
-    Bug bug_;
+    std::optional<Bug> bug_;
     std::optional<State> start_;
 };
 

@@ -1,0 +1,146 @@
+// `raftcheck replay TRACE`: re-executes a counterexample file against its model. Every step
+// must be an enabled action of the model leading to exactly the recorded state; the verdict
+// names the first step that is not, or confirms the violation the trace ends in.
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/spec_mutants.hpp"
+#include "tools/raftcheck/commands.hpp"
+#include "tools/raftcheck/counterexample.hpp"
+
+namespace raftcheck {
+namespace {
+
+struct ReplayError {
+    std::string file;
+    std::size_t line;
+    std::string what;
+};
+
+int usage_error(const ReplayError& e) {
+    std::fprintf(stderr, "raftcheck: %s:%zu: %s\n", e.file.c_str(), e.line, e.what.c_str());
+    return kExitUsage;
+}
+
+std::uint32_t field(const nlohmann::json& j, const char* name, const std::string& file) {
+    if (!j.contains(name) || !j[name].is_number_unsigned()) throw ReplayError{file, 1, std::string("header lacks a number '") + name + "'"};
+    return j[name].get<std::uint32_t>();
+}
+
+TraceHeader parse_header(const std::string& line, const std::string& file) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+        throw ReplayError{file, 1, std::string("not JSON: ") + e.what()};
+    }
+    if (!j.is_object() || !j.contains("raftcheck_trace")) throw ReplayError{file, 1, "not a raftcheck counterexample header"};
+    TraceHeader h;
+    h.model = j.value("model", "");
+    h.params.servers = field(j, "servers", file);
+    h.params.values = field(j, "values", file);
+    h.params.max_term = field(j, "max_term", file);
+    h.params.max_log = field(j, "max_log", file);
+    h.params.max_copies = field(j, "max_copies", file);
+    h.params.max_msgs = field(j, "max_msgs", file);
+    h.plant_bug = j.value("plant_bug", "");
+    h.violation = j.value("violation", "");
+    if (h.model != "raft-tla") throw ReplayError{file, 1, "unknown model '" + h.model + "'"};
+    if (const std::string bad = spec::validate(h.params); !bad.empty()) throw ReplayError{file, 1, bad};
+    return h;
+}
+
+int run(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        std::fprintf(stderr, "raftcheck: cannot read '%s'\n", path.c_str());
+        return kExitUsage;
+    }
+    try {
+        std::string line;
+        if (!std::getline(in, line)) throw ReplayError{path, 1, "empty file"};
+        const TraceHeader h = parse_header(line, path);
+        std::optional<mutants::Bug> bug;
+        for (mutants::Bug b : mutants::kAllBugs) {
+            if (h.plant_bug == mutants::bug_name(b)) bug = b;
+        }
+        if (!h.plant_bug.empty() && !bug) throw ReplayError{path, 1, "unknown planted bug '" + h.plant_bug + "'"};
+        const mutants::MutantModel model(h.params, bug, false);
+
+        std::optional<spec::State> cur;
+        std::optional<spec::State> prev;
+        std::size_t steps = 0;
+        for (std::size_t lineno = 2; std::getline(in, line); ++lineno) {
+            if (line.empty()) continue;
+            nlohmann::json j;
+            try {
+                j = nlohmann::json::parse(line);
+            } catch (const nlohmann::json::exception& e) {
+                throw ReplayError{path, lineno, std::string("not JSON: ") + e.what()};
+            }
+            if (!j.is_object() || !j.contains("action") || !j.contains("state") || !j["action"].is_string() ||
+                !j["state"].is_string()) {
+                throw ReplayError{path, lineno, "a step needs string fields 'action' and 'state'"};
+            }
+            const std::string action = j["action"];
+            const std::string state = j["state"];
+            ++steps;
+            if (!cur) {
+                const spec::State init = model.initial_states().front();
+                if (action != "Init" || model.describe_state(init) != state) {
+                    std::printf("DIVERGES at %s:%zu: the first step must be Init with the initial state\n", path.c_str(), lineno);
+                    return kExitViolation;
+                }
+                cur = init;
+                continue;
+            }
+            std::optional<spec::State> next;
+            std::vector<std::string> enabled;
+            model.for_each_successor(*cur, [&](const spec::Action& a, spec::State& t) {
+                const std::string label = model.describe_label(a);
+                enabled.push_back(label);
+                if (!next && label == action && model.describe_state(t) == state) next = t;
+            });
+            if (!next) {
+                std::printf("DIVERGES at %s:%zu (step %zu): '%s' leading to the recorded state is not a step of the model.\n"
+                            "enabled actions there:\n",
+                            path.c_str(), lineno, steps, action.c_str());
+                for (const std::string& e : enabled) std::printf("  %s\n", e.c_str());
+                return kExitViolation;
+            }
+            prev = cur;
+            cur = next;
+        }
+        if (!cur) throw ReplayError{path, 2, "no steps"};
+        const char* broken = model.violated_invariant(*cur);
+        if (broken == nullptr && prev) broken = model.violated_step(*prev, *cur);
+        std::printf("replayed %zu steps of %s%s: every step is an action of the model\n", steps, h.model.c_str(),
+                    h.plant_bug.empty() ? "" : (" with planted bug " + h.plant_bug).c_str());
+        if (broken != nullptr) {
+            std::printf("the last state violates %s%s\n", broken,
+                        h.violation.empty() || h.violation == broken ? "" : (" (the file says " + h.violation + ")").c_str());
+        } else {
+            std::printf("the last state violates no invariant%s\n",
+                        h.violation.empty() ? "" : (" (the file says " + h.violation + ")").c_str());
+        }
+        return kExitOk;
+    } catch (const ReplayError& e) {
+        return usage_error(e);
+    }
+}
+
+}  // namespace
+
+Runner add_replay_command(CLI::App& app) {
+    auto path = std::make_shared<std::string>();
+    CLI::App* cmd = app.add_subcommand("replay", "Re-execute a counterexample file written by `explore --trace`");
+    cmd->add_option("trace", *path, "The counterexample (NDJSON)")->required();
+    return [path] { return run(*path); };
+}
+
+}  // namespace raftcheck
