@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -122,9 +123,13 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 inline std::string with_commas(std::uint64_t v) {
-    std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-    return s;
+    const std::string digits = std::to_string(v);
+    std::string out;
+    for (std::size_t k = 0; k < digits.size(); ++k) {
+        if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
+        out += digits[k];
+    }
+    return out;
 }
 
 }  // namespace detail
@@ -297,13 +302,27 @@ Result<Model> Explorer<Model>::bfs() {
             generated.fetch_add(local_generated);
             sometimes.fetch_or(local_sometimes);
         };
+        // A model may throw (a state outgrew a capacity): stop every worker, then rethrow
+        // the first error on the calling thread.
+        std::exception_ptr error;
+        std::mutex error_mu;
+        auto guarded = [&](unsigned t) {
+            try {
+                worker(t);
+            } catch (...) {
+                std::lock_guard lock(error_mu);
+                if (!error) error = std::current_exception();
+                next_index.store(total);
+            }
+        };
         if (options_.threads == 1) {
-            worker(0);
+            guarded(0);
         } else {
             std::vector<std::thread> pool;
-            for (unsigned t = 0; t < options_.threads; ++t) pool.emplace_back(worker, t);
+            for (unsigned t = 0; t < options_.threads; ++t) pool.emplace_back(guarded, t);
             for (auto& th : pool) th.join();
         }
+        if (error) std::rethrow_exception(error);
         stats.generated = generated.load();
         stats.sometimes_reached = sometimes.load();
         const std::uint64_t before = stats.distinct;

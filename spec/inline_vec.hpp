@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 namespace spec {
 
@@ -15,6 +17,14 @@ namespace spec {
     std::abort();
 }
 #define SPEC_ASSERT(cond, why) ((cond) ? static_cast<void>(0) : ::spec::spec_assert_failed(why))
+
+// Thrown when a state outgrows a fixed capacity (a history set with more members than its
+// inline storage holds). It depends on the bounds a user chose, so it is an error to report,
+// not an assertion.
+class CapacityExceeded : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 template <class T, std::size_t Cap>
 class InlineVec {
@@ -29,7 +39,7 @@ public:
     const T* begin() const { return items_.data(); }
     const T* end() const { return items_.data() + size_; }
     void push_back(const T& v) {
-        SPEC_ASSERT(size_ < Cap, "inline capacity exceeded: raise the bound's compile-time capacity");
+        check_room();
         items_[size_++] = v;
     }
     void erase_at(std::size_t i) {
@@ -37,7 +47,7 @@ public:
         --size_;
     }
     void insert_at(std::size_t i, const T& v) {
-        SPEC_ASSERT(size_ < Cap, "inline capacity exceeded: raise the bound's compile-time capacity");
+        check_room();
         for (std::size_t k = size_; k > i; --k) items_[k] = items_[k - 1];
         items_[i] = v;
         ++size_;
@@ -46,6 +56,13 @@ public:
     bool operator==(const InlineVec& o) const { return size_ == o.size_ && std::equal(begin(), end(), o.begin()); }
 
 private:
+    void check_room() const {
+        if (size_ >= Cap) {
+            throw CapacityExceeded("a set in the state outgrew its fixed capacity of " + std::to_string(Cap) +
+                                   " members; explore smaller bounds (fewer terms, values or log entries)");
+        }
+    }
+
     std::array<T, Cap> items_{};
     std::size_t size_ = 0;
 };

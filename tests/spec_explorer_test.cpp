@@ -48,6 +48,8 @@ struct TlcRow {
     const char* levels_file;  // nullptr: none shipped
 };
 
+void PrintTo(const TlcRow& r, std::ostream* os) { *os << "row " << r.name; }
+
 class TlcParity : public ::testing::TestWithParam<TlcRow> {};
 
 TEST_P(TlcParity, SameCountsAsTlc) {
@@ -180,6 +182,45 @@ TEST(Symmetry, CountsOrbitsExactly) {
     EXPECT_EQ(explore(checker::SpecModel(p, true), 2).stats.distinct, orbits.size());
 }
 
+TEST(SpecState, OutgrowingACapacityIsAnErrorNotACrash) {
+    spec::InlineVec<int, 2> v;
+    v.push_back(1);
+    v.push_back(2);
+    EXPECT_THROW(v.push_back(3), spec::CapacityExceeded);
+    EXPECT_EQ(v.size(), 2u);
+}
+
+// A counter that throws past 5: the explorer stops all its threads and reports the error.
+struct ThrowingModel {
+    using State = int;
+    using Label = int;
+    std::vector<int> initial_states() const { return {0}; }
+    template <class F>
+    void for_each_successor(const int& s, F&& f) const {
+        if (s >= 5) throw spec::CapacityExceeded("too big");
+        for (int d : {1, 2}) {
+            int t = s + d;
+            f(d, t);
+        }
+    }
+    bool within_bounds(const int&) const { return true; }
+    void encode(const int& s, std::string& out) const { out = std::to_string(s); }
+    int decode(std::string_view b) const { return std::stoi(std::string(b)); }
+    std::uint64_t fingerprint(const int& s, std::string&) const { return static_cast<std::uint64_t>(s) * 0x9E3779B97F4A7C15ull + 1; }
+    const char* violated_invariant(const int&) const { return nullptr; }
+    const char* violated_step(const int&, const int&) const { return nullptr; }
+    std::uint64_t sometimes_mask(const int&) const { return 0; }
+};
+
+TEST(Explorer, ModelErrorsReachTheCaller) {
+    for (unsigned threads : {1u, 2u}) {
+        checker::ExploreOptions o;
+        o.threads = threads;
+        o.progress_seconds = 0;
+        EXPECT_THROW(checker::Explorer<ThrowingModel>(ThrowingModel{}, o).bfs(), spec::CapacityExceeded);
+    }
+}
+
 // ---- Planted bugs: each is caught, by the right invariant, with the shortest trace ----
 
 // The trace is a behaviour of the model: each state is a successor of the one before, with
@@ -209,6 +250,8 @@ struct PlantedBug {
     const char* invariant;
     std::size_t trace_length;
 };
+
+void PrintTo(const PlantedBug& b, std::ostream* os) { *os << mutants::bug_name(b.bug); }
 
 class CatchesPlantedBug : public ::testing::TestWithParam<PlantedBug> {};
 
