@@ -4,6 +4,7 @@
 
 #include "spec/actions.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace spec {
@@ -17,6 +18,7 @@ struct Ctx {
     const Params& p;
     Emitter& e;
     std::uint32_t n() const { return p.servers; }
+    bool raft() const { return p.variant == Variant::kRaft; }
     bool is_quorum(std::uint8_t mask) const { return static_cast<std::uint32_t>(std::popcount(mask)) * 2 > p.servers; }
 };
 
@@ -79,7 +81,8 @@ void append_entries(Ctx& c, u8 i, u8 j) {
     const std::uint32_t next = v.next_index[j];
     const std::uint32_t prev_index = next - 1;
     const std::uint32_t prev_term = prev_index > 0 ? v.log.term(prev_index) : 0;
-    const std::uint32_t last_entry = std::min(v.log.len(), next);
+    // raft.tla sends at most one entry; the raft model sends every entry from nextIndex on.
+    const std::uint32_t last_entry = c.raft() ? v.log.len() : std::min(v.log.len(), next);
     State t = c.base;
     Message m;
     m.type = MsgType::kAppendEntriesRequest;
@@ -88,7 +91,7 @@ void append_entries(Ctx& c, u8 i, u8 j) {
     m.f2 = static_cast<u8>(prev_term);
     m.entries = v.log.sub_seq(next, last_entry);
     m.mlog = v.log;
-    m.f3 = static_cast<u8>(std::min<std::uint32_t>(v.commit_index, last_entry));
+    m.f3 = static_cast<u8>(c.raft() ? v.commit_index : std::min<std::uint32_t>(v.commit_index, last_entry));
     m.source = i;
     m.dest = j;
     bag_add(t, m);
@@ -139,7 +142,9 @@ void advance_commit_index(Ctx& c, u8 i) {
         if (c.is_quorum(agree)) max_agree = index;
     }
     State t = c.base;
-    if (max_agree > 0 && v.log.term(max_agree) == v.current_term) t.servers[i].commit_index = static_cast<u8>(max_agree);
+    if (max_agree > 0 && v.log.term(max_agree) == v.current_term && (!c.raft() || max_agree > v.commit_index)) {
+        t.servers[i].commit_index = static_cast<u8>(max_agree);
+    }
     emit(c, Action{ActionKind::kAdvanceCommitIndex, i}, t);
 }
 
@@ -246,6 +251,91 @@ void handle_append_entries_request(Ctx& c, u8 i, u8 j, const Message& m) {
     }
 }
 
+// The raft model's follower: the consistency check with fast-backup hints on rejection, and
+// on success the whole request at once: truncate at the first real conflict (never on a
+// stale or duplicated request whose entries already match), append what is new, move
+// commitIndex up to min(leaderCommit, last new entry), acknowledge.
+void handle_append_entries_request_raft(Ctx& c, u8 i, u8 j, const Message& m) {
+    const Server& v = c.s.servers[i];
+    const Action a{ActionKind::kHandleAppendEntriesRequest, i, j, 0, m};
+    Message r = reply_header(MsgType::kAppendEntriesResponse, v, i, j);
+    if (m.term < v.current_term) {
+        State t = c.base;
+        r.f2 = static_cast<u8>(v.log.len());
+        reply(t, r, m);
+        emit(c, a, t);
+        return;
+    }
+    if (m.term != v.current_term) return;
+    if (v.role == Role::kCandidate) {
+        State t = c.base;  // a leader of this term exists; the message stays to be handled again
+        t.servers[i].role = Role::kFollower;
+        emit(c, a, t);
+        return;
+    }
+    if (v.role != Role::kFollower) return;
+    const std::uint32_t prev = m.prev_log_index();
+    const bool has_prev = prev <= v.log.len();
+    if (!has_prev || (prev > 0 && v.log.term(prev) != m.prev_log_term())) {
+        State t = c.base;
+        r.f2 = static_cast<u8>(v.log.len());  // XLen
+        if (has_prev) {
+            const std::uint32_t x_term = v.log.term(prev);
+            std::uint32_t x_index = prev;
+            while (x_index > 1 && v.log.term(x_index - 1) == x_term) --x_index;
+            r.f3 = static_cast<u8>(x_term);
+            r.f4 = static_cast<u8>(x_index);
+        }
+        reply(t, r, m);
+        emit(c, a, t);
+        return;
+    }
+    Log log = v.log;
+    for (std::uint32_t k = 1; k <= m.entries.len(); ++k) {
+        const std::uint32_t index = prev + k;
+        if (index <= log.len()) {
+            if (log.term(index) == m.entries.term(k)) continue;
+            log = log.prefix(index - 1);  // a real conflict: drop it and all that follows
+        }
+        log = log.append(m.entries.term(k), m.entries.value(k));
+    }
+    const std::uint32_t last_new = prev + m.entries.len();
+    State t = c.base;
+    Server& w = t.servers[i];
+    w.log = log;
+    w.commit_index = static_cast<u8>(std::max<std::uint32_t>(v.commit_index, std::min<std::uint32_t>(m.commit_index(), last_new)));
+    r.f1 = 1;
+    r.f2 = static_cast<u8>(last_new);
+    reply(t, r, m);
+    emit(c, a, t);
+}
+
+void handle_append_entries_response_raft(Ctx& c, u8 i, u8 j, const Message& m) {
+    State t = c.base;
+    Server& v = t.servers[i];
+    const std::uint32_t len = v.log.len();
+    if (m.success()) {
+        // Replies arrive late or twice: only ever move forward.
+        v.match_index[j] = std::max(v.match_index[j], m.match_index());
+        v.next_index[j] = std::max<u8>(v.next_index[j], static_cast<u8>(v.match_index[j] + 1));
+    } else {
+        std::uint32_t next = m.x_len() + 1u;  // the follower's log is too short
+        if (m.x_term() != 0) {
+            next = m.x_index();
+            for (std::uint32_t k = len; k >= 1; --k) {
+                if (v.log.term(k) == m.x_term()) {
+                    next = k + 1;  // just past the leader's last entry of XTerm
+                    break;
+                }
+            }
+        }
+        next = std::clamp<std::uint32_t>(next, v.match_index[j] + 1u, len + 1);
+        v.next_index[j] = static_cast<u8>(next);
+    }
+    bag_remove(t, m);
+    emit(c, Action{ActionKind::kHandleAppendEntriesResponse, i, j, 0, m}, t);
+}
+
 void handle_append_entries_response(Ctx& c, u8 i, u8 j, const Message& m) {
     State t = c.base;
     Server& v = t.servers[i];
@@ -279,11 +369,17 @@ void receive(Ctx& c, const Message& m) {
             }
             break;
         case MsgType::kAppendEntriesRequest:
-            handle_append_entries_request(c, i, j, m);
+            if (c.raft()) {
+                handle_append_entries_request_raft(c, i, j, m);
+            } else {
+                handle_append_entries_request(c, i, j, m);
+            }
             break;
         case MsgType::kAppendEntriesResponse:
             if (m.term < v.current_term) {
                 drop_stale_response(c, i, j, m);
+            } else if (c.raft()) {
+                handle_append_entries_response_raft(c, i, j, m);
             } else {
                 handle_append_entries_response(c, i, j, m);
             }

@@ -119,6 +119,13 @@ bool logs_diverge(const State& s, const Params& p) {
     return false;
 }
 
+bool fast_backup_hint(const State& s, const Params&) {
+    for (const BagItem& item : s.messages) {
+        if (item.m.type == MsgType::kAppendEntriesResponse && !item.m.success() && item.m.x_term() != 0) return true;
+    }
+    return false;
+}
+
 bool messages_duplicated(const State& s, const Params&) {
     for (const BagItem& item : s.messages) {
         if (item.count > 1) return true;
@@ -154,6 +161,7 @@ const std::vector<Sometimes>& sometimes() {
         {"EntryCommitted", "some server commits an entry", entry_committed},
         {"LogsDiverge", "two logs disagree (neither is a prefix of the other)", logs_diverge},
         {"MessageDuplicated", "a message is in flight twice", messages_duplicated},
+        {"FastBackupHint", "a rejection carries a conflicting term (raft model)", fast_backup_hint},
     };
     return all;
 }

@@ -2,6 +2,7 @@
 // The constants and bounds of a spec model: TLA+'s CONSTANTS plus TLC's state constraint.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace spec {
@@ -12,6 +13,13 @@ enum class Variant : std::uint8_t {
     // Exactly Diego Ongaro's raft.tla: one entry per AppendEntries, nextIndex backs up by
     // one, history variables as in the original. Its state counts match TLC's.
     kRaftTla,
+    // The protocol raft/ implements: raft-tla, except that AppendEntries carries every entry
+    // from nextIndex on (an empty one is a heartbeat), a follower truncates only at a real
+    // conflict and appends the new entries in the same step, commitIndex never moves back
+    // (min(leaderCommit, last new entry), as Figure 2 says), and rejections carry the 6.824
+    // fast-backup hints XTerm / XIndex / XLen, which the leader uses to move nextIndex back
+    // a whole term at a time; success replies only move matchIndex and nextIndex forward.
+    kRaft,
 };
 
 struct Params {
@@ -28,5 +36,7 @@ struct Params {
 // What is wrong with these parameters, or an empty string.
 std::string validate(const Params& p);
 std::string variant_name(Variant v);
+// The variant called `name` ("raft-tla", "raft"), or nothing.
+std::optional<Variant> variant_named(const std::string& name);
 
 }  // namespace spec

@@ -28,8 +28,16 @@ std::string validate(const Params& p) {
 std::string variant_name(Variant v) {
     switch (v) {
         case Variant::kRaftTla: return "raft-tla";
+        case Variant::kRaft: return "raft";
     }
     return "?";
+}
+
+std::optional<Variant> variant_named(const std::string& name) {
+    for (Variant v : {Variant::kRaftTla, Variant::kRaft}) {
+        if (variant_name(v) == name) return v;
+    }
+    return std::nullopt;
 }
 
 void bag_add(State& s, const Message& m) {
@@ -106,6 +114,7 @@ void put_message(Writer& w, const Message& m) {
     w.u8(m.f1);
     w.u8(m.f2);
     w.u8(m.f3);
+    w.u8(m.f4);
     w.u64(m.entries.bits());
     w.u64(m.mlog.bits());
 }
@@ -119,6 +128,7 @@ Message get_message(Reader& r) {
     m.f1 = r.u8();
     m.f2 = r.u8();
     m.f3 = r.u8();
+    m.f4 = r.u8();
     m.entries = r.log();
     m.mlog = r.log();
     return m;
@@ -138,7 +148,7 @@ std::uint8_t map_mask(std::uint8_t mask, const Perm& perm, std::uint32_t n) {
 
 // The largest encoding a state can have, with room to spare.
 constexpr std::size_t kMaxEncoding =
-    kMaxServers * (16 + kMaxServers * 10) + 1 + kMaxBag * 24 + 1 + kMaxElections * (12 + kMaxServers * 8) + 1 + kMaxAllLogs * 8;
+    kMaxServers * (16 + kMaxServers * 10) + 1 + kMaxBag * 26 + 1 + kMaxElections * (12 + kMaxServers * 8) + 1 + kMaxAllLogs * 8;
 
 }  // namespace
 
@@ -352,6 +362,10 @@ std::string describe(const Message& m) {
                    " prevLogTerm=" + std::to_string(m.prev_log_term()) + " entries=" + to_string(m.entries) +
                    " commitIndex=" + std::to_string(m.commit_index()) + " mlog=" + to_string(m.mlog);
         case MsgType::kAppendEntriesResponse:
+            if (!m.success() && (m.x_len() != 0 || m.x_term() != 0)) {
+                return "AppendEntriesResponse" + head + " success=FALSE xterm=" + std::to_string(m.x_term()) +
+                       " xindex=" + std::to_string(m.x_index()) + " xlen=" + std::to_string(m.x_len());
+            }
             return "AppendEntriesResponse" + head + " success=" + (m.success() ? "TRUE" : "FALSE") +
                    " matchIndex=" + std::to_string(m.match_index());
     }

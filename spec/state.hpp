@@ -36,7 +36,7 @@ struct Message {
     std::uint8_t f1 = 0;
     std::uint8_t f2 = 0;
     std::uint8_t f3 = 0;
-    std::uint8_t pad = 0;
+    std::uint8_t f4 = 0;
     Log entries;  // AppendEntriesRequest
     Log mlog;     // history: RequestVoteResponse, AppendEntriesRequest
 
@@ -52,6 +52,10 @@ struct Message {
     // AppendEntriesResponse
     bool success() const { return f1 != 0; }
     std::uint8_t match_index() const { return f2; }
+    // AppendEntriesResponse rejections of the `raft` model: the fast-backup hints.
+    std::uint8_t x_len() const { return f2; }    // the follower's last log index
+    std::uint8_t x_term() const { return f3; }   // its term at prevLogIndex, 0 if it has none
+    std::uint8_t x_index() const { return f4; }  // its first index of that term
 
     auto operator<=>(const Message&) const = default;
 };

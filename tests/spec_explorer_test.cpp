@@ -304,6 +304,129 @@ TEST(CatchesPlantedBugFromFigure8, CommitEarlierTermByCount) {
     expect_valid_trace(m, *r.violation);
 }
 
+// ---- The raft model: the protocol raft/ implements ----
+
+spec::Params raft_row(std::uint32_t servers, std::uint32_t max_term, std::uint32_t max_log, std::uint32_t copies, std::uint32_t msgs) {
+    spec::Params p = row(servers, max_term, max_log, copies, msgs);
+    p.variant = spec::Variant::kRaft;
+    return p;
+}
+
+// Pinned: a change in the raft model's semantics shows up as a changed number.
+TEST(RaftModel, PinnedCountsAndNoViolation) {
+    const auto r = explore(checker::SpecModel(raft_row(2, 3, 2, 1, 1), false), 2);
+    EXPECT_FALSE(r.violation.has_value());
+    EXPECT_EQ(r.stats.distinct, 68362u);
+    EXPECT_EQ(r.stats.generated, 547081u);
+    EXPECT_EQ(r.stats.depth, 46u);
+    const auto dfs = explore(checker::SpecModel(raft_row(2, 3, 2, 1, 1), false), 1, true);
+    EXPECT_EQ(dfs.stats.distinct, r.stats.distinct);
+}
+
+// The leader's side of fast backup: past its own last entry of XTerm, to XIndex when it has
+// no entry of XTerm, past XLen when the follower's log is short; never below matchIndex + 1.
+TEST(RaftModel, LeaderBacksUpAWholeTermPerRejection) {
+    const spec::Params p = raft_row(2, 4, 4, 1, 1);
+    auto next_after = [&](std::uint8_t x_term, std::uint8_t x_index, std::uint8_t x_len, std::uint8_t match) {
+        spec::State s = spec::init(p);
+        spec::Server& leader = s.servers[0];
+        leader.role = spec::Role::kLeader;
+        leader.current_term = 4;
+        leader.log = spec::Log{}.append(1, 1).append(1, 1).append(3, 1).append(4, 1);
+        leader.next_index[1] = 5;
+        leader.match_index[1] = match;
+        spec::Message r;
+        r.type = spec::MsgType::kAppendEntriesResponse;
+        r.term = 4;
+        r.source = 1;
+        r.dest = 0;
+        r.f2 = x_len;
+        r.f3 = x_term;
+        r.f4 = x_index;
+        spec::bag_add(s, r);
+        std::uint32_t next = 0;
+        checker::SpecModel(p, false).for_each_successor(s, [&](const spec::Action& a, spec::State& t) {
+            if (a.kind == spec::ActionKind::kHandleAppendEntriesResponse) next = t.servers[0].next_index[1];
+        });
+        return next;
+    };
+    EXPECT_EQ(next_after(1, 1, 4, 0), 3u) << "leader has term 1 up to index 2";
+    EXPECT_EQ(next_after(2, 2, 4, 0), 2u) << "leader has no term 2: go to XIndex";
+    EXPECT_EQ(next_after(0, 0, 1, 0), 2u) << "follower's log ends at 1";
+    EXPECT_EQ(next_after(2, 2, 4, 3), 4u) << "never at or below matchIndex";
+}
+
+TEST(RaftModel, CatchesForgottenVote) {
+    const mutants::MutantModel m(raft_row(3, 2, 1, 1, 1), mutants::Bug::kForgetVoteOnRestart, false);
+    const auto r = explore(m, 2);
+    ASSERT_TRUE(r.violation.has_value());
+    EXPECT_EQ(r.violation->property, "ElectionSafety");
+    expect_valid_trace(m, *r.violation);
+}
+
+// One follower step, seen from outside: the only successor that handles message `m`.
+spec::State handle(const spec::State& s, const spec::Params& p, const spec::Message& m) {
+    std::optional<spec::State> out;
+    checker::SpecModel(p, false).for_each_successor(s, [&](const spec::Action& a, spec::State& t) {
+        if (a.kind == spec::ActionKind::kHandleAppendEntriesRequest && a.m == m) out = t;
+    });
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(s);
+}
+
+spec::Message append_request(std::uint8_t prev, std::uint8_t prev_term, spec::Log entries, std::uint8_t commit) {
+    spec::Message m;
+    m.type = spec::MsgType::kAppendEntriesRequest;
+    m.term = 3;
+    m.source = 0;
+    m.dest = 1;
+    m.f1 = prev;
+    m.f2 = prev_term;
+    m.f3 = commit;
+    m.entries = entries;
+    return m;
+}
+
+spec::State follower_with(spec::Log log, const spec::Message& m) {
+    spec::State s = spec::init(raft_row(2, 3, 4, 1, 1));
+    s.servers[1].current_term = 3;
+    s.servers[1].log = log;
+    spec::bag_add(s, m);
+    return s;
+}
+
+TEST(RaftModel, FollowerTruncatesOnlyAtARealConflict) {
+    const spec::Params p = raft_row(2, 3, 4, 1, 1);
+    const spec::Log mine = spec::Log{}.append(1, 1).append(2, 1).append(2, 2);
+    // Entries 2..3 sent again with 3 conflicting at index 3: keep 1..2, replace 3, append 4.
+    const auto m = append_request(1, 1, spec::Log{}.append(2, 1).append(3, 1).append(3, 2), 9);
+    const spec::State t = handle(follower_with(mine, m), p, m);
+    EXPECT_EQ(t.servers[1].log, spec::Log{}.append(1, 1).append(2, 1).append(3, 1).append(3, 2));
+    EXPECT_EQ(t.servers[1].commit_index, 4) << "min(leaderCommit, last new entry)";
+    // A stale, shorter request whose entries all match changes nothing in the log.
+    const auto stale = append_request(0, 0, spec::Log{}.append(1, 1), 1);
+    const spec::State u = handle(follower_with(mine, stale), p, stale);
+    EXPECT_EQ(u.servers[1].log, mine);
+    EXPECT_EQ(u.servers[1].commit_index, 1);
+}
+
+TEST(RaftModel, RejectionCarriesFastBackupHints) {
+    const spec::Params p = raft_row(2, 3, 4, 1, 1);
+    const spec::Log mine = spec::Log{}.append(1, 1).append(2, 1).append(2, 2);
+    const auto m = append_request(3, 3, spec::Log{}, 0);  // the leader has term 3 at index 3
+    const spec::State t = handle(follower_with(mine, m), p, m);
+    ASSERT_EQ(t.messages.size(), 1u);
+    const spec::Message& r = t.messages[0].m;
+    EXPECT_FALSE(r.success());
+    EXPECT_EQ(r.x_term(), 2);
+    EXPECT_EQ(r.x_index(), 2);
+    EXPECT_EQ(r.x_len(), 3);
+    const auto beyond = append_request(4, 3, spec::Log{}, 0);  // past the follower's log
+    const spec::State u = handle(follower_with(mine, beyond), p, beyond);
+    EXPECT_EQ(u.messages[0].m.x_term(), 0);
+    EXPECT_EQ(u.messages[0].m.x_len(), 3);
+}
+
 // ---- Each invariant, on a state built to break it ----
 
 spec::State two_servers() { return spec::init(row(2, 3, 2, 1, 1)); }

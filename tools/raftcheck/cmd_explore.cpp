@@ -109,11 +109,14 @@ int run(const ExploreFlags& f) {
             return kExitUsage;
         }
     }
-    if (f.model != "raft-tla") {
-        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla)\n", f.model.c_str());
+    const std::optional<spec::Variant> variant = spec::variant_named(f.model);
+    if (!variant) {
+        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla, raft)\n", f.model.c_str());
         return kExitUsage;
     }
-    if (const std::string bad = spec::validate(f.params); !bad.empty()) {
+    spec::Params params = f.params;
+    params.variant = *variant;
+    if (const std::string bad = spec::validate(params); !bad.empty()) {
         std::fprintf(stderr, "raftcheck: %s\n", bad.c_str());
         return kExitUsage;
     }
@@ -125,7 +128,7 @@ int run(const ExploreFlags& f) {
             return kExitUsage;
         }
     }
-    const mutants::MutantModel model(f.params, bug, f.symmetry);
+    const mutants::MutantModel model(params, bug, f.symmetry);
     checker::ExploreOptions options;
     options.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     options.max_depth = f.max_depth;
@@ -139,7 +142,7 @@ int run(const ExploreFlags& f) {
     const auto& sometimes = spec::sometimes();
 
     if (trace_out && result.violation) {
-        TraceHeader header{f.model, f.params, f.plant_bug, result.violation->property};
+        TraceHeader header{f.model, params, f.plant_bug, result.violation->property};
         write_counterexample(*trace_out, header, model, *result.violation);
     }
     if (f.json) {
@@ -212,7 +215,8 @@ int run(const ExploreFlags& f) {
 Runner add_explore_command(CLI::App& app) {
     auto f = std::make_shared<ExploreFlags>();
     CLI::App* cmd = app.add_subcommand("explore", "Explore a model's state space exhaustively (BFS, DFS) or at random");
-    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla)")->capture_default_str();
+    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla) or raft (the protocol raft/ implements)")
+        ->capture_default_str();
     cmd->add_option("--servers", f->params.servers, "Number of servers")->check(CLI::Range(1u, spec::kMaxServers))->capture_default_str();
     cmd->add_option("--values", f->params.values, "Number of client values")->check(CLI::Range(1u, spec::kMaxValues))->capture_default_str();
     cmd->add_option("--max-term", f->params.max_term, "Bound: every currentTerm <= T")->check(CLI::Range(1u, 30u))->capture_default_str();

@@ -50,7 +50,9 @@ TraceHeader parse_header(const std::string& line, const std::string& file) {
     h.params.max_msgs = field(j, "max_msgs", file);
     h.plant_bug = j.value("plant_bug", "");
     h.violation = j.value("violation", "");
-    if (h.model != "raft-tla") throw ReplayError{file, 1, "unknown model '" + h.model + "'"};
+    const std::optional<spec::Variant> variant = spec::variant_named(h.model);
+    if (!variant) throw ReplayError{file, 1, "unknown model '" + h.model + "'"};
+    h.params.variant = *variant;
     if (const std::string bad = spec::validate(h.params); !bad.empty()) throw ReplayError{file, 1, bad};
     return h;
 }
