@@ -262,23 +262,30 @@ Result<Model> Explorer<Model>::bfs() {
                     const std::size_t k = static_cast<std::size_t>(g - starts[c]);
                     const State s = model_.decode(current[c].at(k));
                     const std::uint64_t parent_fp = current[c].fps[k];
+                    auto report = [&](const char* bad, const Label& label, const State& succ) {
+                        std::lock_guard lock(found_mu);
+                        const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                        // Among violations of one level, keep the one with the smallest
+                        // fingerprint, whatever the thread timing.
+                        if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
+                    };
                     model_.for_each_successor(s, [&](const Label& label, State& succ) {
                         ++local_generated;
-                        if (const char* bad = check(&s, succ)) {
-                            std::lock_guard lock(found_mu);
-                            const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                            // Among violations of one level, keep the one with the smallest
-                            // fingerprint, whatever the thread timing.
-                            if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
+                        // Every step is new, so step properties are checked on each; a state's
+                        // invariants only when it is new, or beyond the bounds (never stored,
+                        // so never known to be checked).
+                        if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
+                        if (!model_.within_bounds(succ)) {
+                            if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
                             return;
                         }
-                        if (!model_.within_bounds(succ)) return;
                         const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
                         std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
                         if (cached == fp) return;
                         const bool fresh = visited.insert(fp);
                         cached = fp;
                         if (!fresh) return;
+                        if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
                         local_sometimes |= model_.sometimes_mask(succ);
                         parent_pairs.push_back(fp);
                         parent_pairs.push_back(parent_fp);
@@ -436,11 +443,15 @@ Result<Model> Explorer<Model>::dfs() {
             auto [label, succ] = std::move(top.pending.back());
             top.pending.pop_back();
             ++stats.generated;
-            if (const char* bad = check(&top.state, succ)) {
+            const char* bad = model_.violated_step(top.state, succ);
+            const bool in_bounds = model_.within_bounds(succ);
+            const bool fresh = bad == nullptr && in_bounds && visited.insert(model_.fingerprint(succ, scratch));
+            if (bad == nullptr && (fresh || !in_bounds)) bad = model_.violated_invariant(succ);
+            if (bad != nullptr) {
                 fail(bad, label, succ);
                 break;
             }
-            if (!model_.within_bounds(succ) || !visited.insert(model_.fingerprint(succ, scratch))) continue;
+            if (!fresh) continue;
             stats.sometimes_reached |= model_.sometimes_mask(succ);
             push(label, succ);
             if (options_.progress_seconds > 0 && (stats.generated & 4095) == 0 &&
