@@ -33,6 +33,9 @@ struct ExploreOptions {
     std::uint64_t max_depth = 0;            // 0: unbounded
     double progress_seconds = 5.0;          // 0: no progress lines
     std::function<void(const std::string&)> progress;  // where progress lines go
+    // Stop (and say so) before the visited set and frontier outgrow this; 0: no limit. Better
+    // an incomplete answer that says it is one than a process the kernel kills.
+    std::uint64_t max_memory_bytes = 0;
 };
 
 struct Stats {
@@ -45,6 +48,7 @@ struct Stats {
     std::uint64_t peak_frontier_bytes = 0;
     std::uint64_t sometimes_reached = 0;  // bit k: sometimes property k was reached
     std::vector<std::uint64_t> level_sizes;  // new states per BFS level
+    bool out_of_memory = false;  // stopped at ExploreOptions::max_memory_bytes: counts are partial
 
     // TLC's "calculated (optimistic)" fingerprint collision probability.
     double collision_probability() const {
@@ -239,6 +243,16 @@ Result<Model> Explorer<Model>::bfs() {
         }
         std::atomic<std::uint64_t> next_index{0};
         std::vector<detail::Frontier> next(options_.threads);
+        // Memory in use, estimated cheaply: 16 bytes per visited state (the set's worst case)
+        // plus both frontiers.
+        std::vector<std::atomic<std::uint64_t>> next_bytes(options_.threads);  // each thread's own frontier
+        std::atomic<bool> out_of_memory{false};
+        auto over_memory = [&] {
+            if (options_.max_memory_bytes == 0) return false;
+            std::uint64_t bytes = visited.size() * 16 + frontier_bytes;
+            for (const auto& b : next_bytes) bytes += b.load(std::memory_order_relaxed);
+            return bytes > options_.max_memory_bytes;
+        };
 
         auto worker = [&](unsigned t) {
             std::string enc;
@@ -297,6 +311,11 @@ Result<Model> Explorer<Model>::bfs() {
                     parents.append(parent_pairs);
                     parent_pairs.clear();
                 }
+                next_bytes[t].store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+                if (over_memory()) {
+                    out_of_memory = true;
+                    next_index.store(total);
+                }
                 if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
                     last_progress = std::chrono::steady_clock::now();
                     Stats snapshot = stats;
@@ -332,6 +351,11 @@ Result<Model> Explorer<Model>::bfs() {
         if (error) std::rethrow_exception(error);
         stats.generated = generated.load();
         stats.sometimes_reached = sometimes.load();
+        if (out_of_memory) {
+            stats.out_of_memory = true;
+            stats.distinct = visited.size();
+            break;
+        }
         const std::uint64_t before = stats.distinct;
         stats.distinct = visited.size();
         if (stats.distinct > before) {
@@ -454,6 +478,11 @@ Result<Model> Explorer<Model>::dfs() {
             if (!fresh) continue;
             stats.sometimes_reached |= model_.sometimes_mask(succ);
             push(label, succ);
+            if (options_.max_memory_bytes != 0 && (stats.generated & 1023) == 0 &&
+                visited.size() * 16 + stack.size() * sizeof(Frame) * 8 > options_.max_memory_bytes) {
+                stats.out_of_memory = true;
+                break;
+            }
             if (options_.progress_seconds > 0 && (stats.generated & 4095) == 0 &&
                 detail::seconds_since(last_progress) >= options_.progress_seconds) {
                 last_progress = std::chrono::steady_clock::now();
@@ -461,7 +490,7 @@ Result<Model> Explorer<Model>::dfs() {
                 report_progress(stats, stack.size(), t0);
             }
         }
-        if (result.violation) break;
+        if (result.violation || stats.out_of_memory) break;
     }
     stats.distinct = visited.size();
     stats.table_bytes = visited.memory_bytes();

@@ -142,6 +142,12 @@ TEST(CliExplore, PlantedBugIsCaughtWrittenAndReplayed) {
     EXPECT_NE(diverged.output.find("DIVERGES at " + bad + ":5"), std::string::npos) << diverged.output;
 }
 
+TEST(CliExplore, MemoryLimitStopsWithAnIncompleteVerdict) {
+    const CliRun r = run_cli("explore --servers 3 --max-term 2 --max-log 1 --max-memory 0.001 --progress 0");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("INCOMPLETE: stopped at the memory limit"), std::string::npos) << r.output;
+}
+
 TEST(CliReplay, BadInputIsUsageError) {
     const std::string file = ::testing::TempDir() + "raftcheck_garbage.ndjson";
     ASSERT_EQ(std::system(("printf 'not json\\n' > " + file).c_str()), 0);

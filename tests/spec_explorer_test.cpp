@@ -101,6 +101,24 @@ TEST(Explorer, CounterexampleDoesNotDependOnThreads) {
     for (std::size_t k = 0; k < one.violation->trace.size(); ++k) EXPECT_EQ(one.violation->trace[k].second, two.violation->trace[k].second);
 }
 
+TEST(Explorer, StopsAtTheMemoryLimitAndSaysSo) {
+    for (unsigned threads : {1u, 2u}) {
+        checker::ExploreOptions o;
+        o.threads = threads;
+        o.progress_seconds = 0;
+        o.max_memory_bytes = 200'000;
+        const auto r = checker::Explorer<checker::SpecModel>(checker::SpecModel(row(2, 3, 1, 1, 1), false), o).bfs();
+        EXPECT_TRUE(r.stats.out_of_memory);
+        EXPECT_LT(r.stats.distinct, 25164u);
+        EXPECT_FALSE(r.violation.has_value());
+    }
+    checker::ExploreOptions o;
+    o.progress_seconds = 0;
+    o.max_memory_bytes = 50'000;
+    const auto dfs = checker::Explorer<checker::SpecModel>(checker::SpecModel(row(2, 3, 1, 1, 1), false), o).dfs();
+    EXPECT_TRUE(dfs.stats.out_of_memory);
+}
+
 TEST(Explorer, DepthBoundStopsAtThatLevel) {
     checker::ExploreOptions o;
     o.max_depth = 5;

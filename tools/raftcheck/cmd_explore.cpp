@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "checker/explorer.hpp"
@@ -33,7 +34,16 @@ struct ExploreFlags {
     double progress = 5;
     std::string trace_path;
     std::string plant_bug;
+    double max_memory_gib = 0;  // 0: 80% of the machine's memory
 };
+
+// 80% of physical memory: room for the rest of the process and the machine.
+double default_memory_gib() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return 8;
+    return 0.8 * static_cast<double>(pages) * static_cast<double>(page) / (1024.0 * 1024 * 1024);
+}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -134,6 +144,8 @@ int run(const ExploreFlags& f) {
     options.max_depth = f.max_depth;
     options.progress_seconds = f.progress;
     options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    const double memory_gib = f.max_memory_gib > 0 ? f.max_memory_gib : default_memory_gib();
+    options.max_memory_bytes = static_cast<std::uint64_t>(memory_gib * 1024 * 1024 * 1024);
     checker::Explorer<mutants::MutantModel> explorer(model, options);
     const char* mode = f.simulate > 0 ? "simulation" : f.dfs ? "DFS" : "BFS";
     const auto result = f.simulate > 0 ? explorer.simulate(f.simulate, f.walk_depth, f.seed) : f.dfs ? explorer.dfs() : explorer.bfs();
@@ -166,13 +178,14 @@ int run(const ExploreFlags& f) {
             {"collision_probability", s.collision_probability()},
             {"level_sizes", s.level_sizes},
             {"violation", nullptr},
+            {"incomplete", s.out_of_memory ? nlohmann::json("memory limit") : nlohmann::json(nullptr)},
         };
         nlohmann::json reached = nlohmann::json::object();
         for (std::size_t k = 0; k < sometimes.size(); ++k) reached[sometimes[k].name] = (s.sometimes_reached >> k & 1) != 0;
         out["sometimes"] = reached;
         if (result.violation) out["violation"] = violation_json(model, *result.violation);
         std::printf("%s\n", out.dump(2).c_str());
-        return result.violation ? kExitViolation : kExitOk;
+        return result.violation ? kExitViolation : s.out_of_memory ? kExitUsage : kExitOk;
     }
 
     if (bug) std::printf("planted bug: %s (the specification plus one buggy action)\n", f.plant_bug.c_str());
@@ -206,6 +219,12 @@ int run(const ExploreFlags& f) {
         }
         return kExitViolation;
     }
+    if (s.out_of_memory) {
+        std::printf("\nINCOMPLETE: stopped at the memory limit of %.3g GiB (--max-memory); no invariant was violated in the "
+                    "states explored, but not every state was explored. Lower the bounds, or add --symmetry.\n",
+                    memory_gib);
+        return kExitUsage;
+    }
     std::printf("\nno invariant violated\n");
     return kExitOk;
 }
@@ -235,6 +254,8 @@ Runner add_explore_command(CLI::App& app) {
     cmd->add_option("--progress", f->progress, "Seconds between progress lines on stderr (0: none)")->capture_default_str();
     cmd->add_option("--trace", f->trace_path, "Write a counterexample to this file (NDJSON, one step a line)");
     cmd->add_flag("--json", f->json, "Print one JSON object with the statistics and any violation");
+    cmd->add_option("--max-memory", f->max_memory_gib, "Stop, incomplete, before using more than this many GiB (default: 80% of RAM)")
+        ->check(CLI::Range(0.0001, 1e6));
     cmd->add_option("--plant-bug", f->plant_bug,
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
                     "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote");
