@@ -39,5 +39,22 @@ for row in "${rows[@]}"; do
   awk -v n="$name" -v d="$d1" -v g="$g1" -v same="$same" -v s1="$s1" -v s2="$s2" -v t="$tlc_seconds" -v vb="$vb2" -v fb="$fb2" 'BEGIN{
     printf "%-3s %11d %11d %5s %9.3f %9.3f %11.0f %9.0f %9.0f %8.2f %9.1f %12.1f\n", n, d, g, same, s1, s2, d/s2, t/s1, t/s2, s1/s2, vb/d, fb/1048576 }'
 done
+
+# What two threads can gain on this machine at best: row D on one thread alone, then two
+# independent copies of it at once. On a virtual machine whose second CPU is shared, the
+# pair runs slower than the copy alone, and no parallel explorer can beat that ceiling.
+d_flags="--servers 3 --max-term 2 --max-log 0 --max-copies 1 --max-msgs 1"
+alone=$(best_run "$d_flags" 1 | cut -d" " -f3)
+ceiling=""
+for _ in $(seq "$runs"); do
+  start=$(date +%s.%N)
+  for _ in 1 2; do ./build/raftcheck explore --model raft-tla --values 1 $d_flags --threads 1 --progress 0 >/dev/null & done
+  wait
+  pair=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{print e-s}')
+  c=$(awk -v a="$alone" -v p="$pair" 'BEGIN{printf "%.2f", 2*a/p}')
+  if [ -z "$ceiling" ] || awk -v a="$c" -v b="$ceiling" 'BEGIN{exit !(a>b)}'; then ceiling=$c; fi
+done
+echo
+echo "machine ceiling for 2 threads (two independent 1-thread runs of row D at once): ${ceiling}x"
 echo
 echo "tlc= yes: distinct and generated equal TLC's, and 1 and 2 threads agree. B/state: visited-set bytes per distinct state."

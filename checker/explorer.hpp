@@ -1,7 +1,8 @@
 #pragma once
 // The bounded state-space explorer, generic over a model. A model provides initial states,
 // labelled successors, TLC's state constraint, a canonical fingerprint (under symmetry, if
-// asked), invariants over states and steps, and "sometimes" properties. See spec_model.hpp.
+// asked) that also leaves the encoding of a member of the state's class in its scratch
+// string, invariants over states and steps, and "sometimes" properties. See spec_model.hpp.
 //
 // BFS runs level by level on all threads: the frontier holds encoded states, the visited set
 // only 64-bit fingerprints, and each new state's (fingerprint, parent fingerprint) goes to a
@@ -211,7 +212,6 @@ Result<Model> Explorer<Model>::bfs() {
         if (!visited.insert(fp)) continue;
         stats.sometimes_reached |= model_.sometimes_mask(init);
         parents.append({fp, 0});
-        model_.encode(init, scratch);
         current[0].push(scratch, fp);
     }
     stats.distinct = visited.size();
@@ -245,17 +245,19 @@ Result<Model> Explorer<Model>::bfs() {
         std::vector<detail::Frontier> next(options_.threads);
         // Memory in use, estimated cheaply: 16 bytes per visited state (the set's worst case)
         // plus both frontiers.
-        std::vector<std::atomic<std::uint64_t>> next_bytes(options_.threads);  // each thread's own frontier
+        struct alignas(64) PerThreadBytes {  // a line each: written by one thread, read by all
+            std::atomic<std::uint64_t> bytes{0};
+        };
+        std::vector<PerThreadBytes> next_bytes(options_.threads);
         std::atomic<bool> out_of_memory{false};
         auto over_memory = [&] {
             if (options_.max_memory_bytes == 0) return false;
             std::uint64_t bytes = visited.size() * 16 + frontier_bytes;
-            for (const auto& b : next_bytes) bytes += b.load(std::memory_order_relaxed);
+            for (const auto& b : next_bytes) bytes += b.bytes.load(std::memory_order_relaxed);
             return bytes > options_.max_memory_bytes;
         };
 
         auto worker = [&](unsigned t) {
-            std::string enc;
             std::string fp_scratch;
             std::vector<std::uint64_t> parent_pairs;
             std::uint64_t local_generated = 0;
@@ -267,7 +269,7 @@ Result<Model> Explorer<Model>::bfs() {
             constexpr std::size_t kCacheSlots = std::size_t{1} << 15;
             std::vector<std::uint64_t> seen_cache(kCacheSlots, 0);
             constexpr std::uint64_t kBatch = 64;
-            for (;;) {
+            for (std::uint64_t batches = 1;; ++batches) {
                 const std::uint64_t begin = next_index.fetch_add(kBatch);
                 if (begin >= total) break;
                 const std::uint64_t end = std::min(total, begin + kBatch);
@@ -303,18 +305,21 @@ Result<Model> Explorer<Model>::bfs() {
                         local_sometimes |= model_.sometimes_mask(succ);
                         parent_pairs.push_back(fp);
                         parent_pairs.push_back(parent_fp);
-                        model_.encode(succ, enc);
-                        next[t].push(enc, fp);
+                        next[t].push(fp_scratch, fp);
                     });
                 }
                 if (parent_pairs.size() > 8192) {
                     parents.append(parent_pairs);
                     parent_pairs.clear();
                 }
-                next_bytes[t].store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
-                if (over_memory()) {
-                    out_of_memory = true;
-                    next_index.store(total);
+                // Every 16 batches: often enough to stop in time, rarely enough that the
+                // threads do not trade cache lines over it.
+                if (batches % 16 == 0 && options_.max_memory_bytes != 0) {
+                    next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+                    if (over_memory()) {
+                        out_of_memory = true;
+                        next_index.store(total);
+                    }
                 }
                 if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
                     last_progress = std::chrono::steady_clock::now();
@@ -414,7 +419,20 @@ std::optional<Violation<Model>> Explorer<Model>::rebuild(const Found& f, detail:
         v.trace.push_back({step->first, step->second});
         cur = step->second;
     }
-    v.trace.push_back({f.label, f.state});
+    // The explorer expanded a state of cur's class, not necessarily cur itself (see
+    // fingerprint): take cur's own successor of the violating state's class.
+    std::optional<std::pair<Label, State>> last;
+    model_.for_each_successor(*cur, [&](const Label& label, State& succ) {
+        if (last || model_.fingerprint(succ, scratch) != f.fp) return;
+        const char* bad = model_.violated_step(*cur, succ);
+        if (bad == nullptr) bad = model_.violated_invariant(succ);
+        if (bad != nullptr && f.property == bad) last.emplace(label, succ);
+    });
+    if (last) {
+        v.trace.push_back({last->first, last->second});
+    } else {
+        v.trace.push_back({f.label, f.state});
+    }
     return v;
 }
 

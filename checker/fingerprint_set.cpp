@@ -43,9 +43,9 @@ bool FingerprintSet::insert(std::uint64_t fp) {
     Shard& shard = shards_[fp >> (64 - kShardBits)];
     std::lock_guard lock(shard.mu);
     if (!insert_into(shard.slots, fp)) return false;
-    ++shard.used;
-    if (shard.used * kMaxLoadDen > shard.slots.size() * kMaxLoadNum) grow(shard);
-    size_.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t used = shard.used.load(std::memory_order_relaxed) + 1;
+    shard.used.store(used, std::memory_order_relaxed);
+    if (used * kMaxLoadDen > shard.slots.size() * kMaxLoadNum) grow(shard);
     return true;
 }
 
@@ -58,6 +58,12 @@ bool FingerprintSet::contains(std::uint64_t fp) const {
         if (shard.slots[i] == fp) return true;
         if (shard.slots[i] == kEmpty) return false;
     }
+}
+
+std::uint64_t FingerprintSet::size() const {
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < kShards; ++k) total += shards_[k].used.load(std::memory_order_relaxed);
+    return total;
 }
 
 std::uint64_t FingerprintSet::memory_bytes() const {

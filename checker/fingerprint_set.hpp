@@ -19,7 +19,10 @@ public:
     // True if fp was not in the set (and now is).
     bool insert(std::uint64_t fp);
     bool contains(std::uint64_t fp) const;
-    std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
+    // Sums the shards' counts: exact when no insert is running, and cheap enough for the
+    // once-per-batch memory check. No shared counter, so inserts on two threads never meet
+    // on one cache line unless they meet on one shard.
+    std::uint64_t size() const;
     std::uint64_t memory_bytes() const;
 
 private:
@@ -43,16 +46,16 @@ private:
         std::atomic<bool> flag_{false};
     };
 
-    struct Shard {
+    // One cache line each: two threads locking neighbouring shards must not share a line.
+    struct alignas(64) Shard {
         mutable SpinLock mu;
         std::vector<std::uint64_t> slots;
-        std::size_t used = 0;
+        std::atomic<std::size_t> used{0};  // written under mu, read without it by size()
     };
     static bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t fp);
     static void grow(Shard& shard);
 
     std::unique_ptr<Shard[]> shards_;
-    std::atomic<std::uint64_t> size_{0};
 };
 
 }  // namespace checker

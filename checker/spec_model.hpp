@@ -49,6 +49,8 @@ public:
     void encode(const State& s, std::string& out) const { spec::encode(s, params_, out); }
     State decode(std::string_view bytes) const { return spec::decode(bytes, params_); }
 
+    // Leaves in `scratch` the encoding of a state of s's class: s itself, or under symmetry
+    // the canonical member. The explorer stores that encoding rather than encoding twice.
     std::uint64_t fingerprint(const State& s, std::string& scratch) const {
         if (!symmetry_) {
             spec::encode(s, params_, scratch);
@@ -60,14 +62,14 @@ public:
         // the count stays exact, and usually a single permutation is left to encode.
         std::array<std::uint64_t, spec::kMaxServers> sig{};
         for (std::uint32_t i = 0; i < params_.servers; ++i) sig[i] = signature(s, i);
-        thread_local std::string best;
-        best.clear();
+        thread_local std::string candidate;
+        scratch.clear();
         for (const auto& perm : perms_) {
             if (!orders_by(perm, sig)) continue;
-            spec::encode_permuted(s, params_, perm, scratch);
-            if (best.empty() || scratch < best) best.swap(scratch);
+            spec::encode_permuted(s, params_, perm, candidate);
+            if (scratch.empty() || candidate < scratch) scratch.swap(candidate);
         }
-        return XXH3_64bits(best.data(), best.size());
+        return XXH3_64bits(scratch.data(), scratch.size());
     }
 
     const char* violated_invariant(const State& s) const {

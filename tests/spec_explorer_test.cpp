@@ -224,7 +224,10 @@ struct ThrowingModel {
     bool within_bounds(const int&) const { return true; }
     void encode(const int& s, std::string& out) const { out = std::to_string(s); }
     int decode(std::string_view b) const { return std::stoi(std::string(b)); }
-    std::uint64_t fingerprint(const int& s, std::string&) const { return static_cast<std::uint64_t>(s) * 0x9E3779B97F4A7C15ull + 1; }
+    std::uint64_t fingerprint(const int& s, std::string& scratch) const {
+        encode(s, scratch);
+        return static_cast<std::uint64_t>(s) * 0x9E3779B97F4A7C15ull + 1;
+    }
     const char* violated_invariant(const int&) const { return nullptr; }
     const char* violated_step(const int&, const int&) const { return nullptr; }
     std::uint64_t sometimes_mask(const int&) const { return 0; }
