@@ -80,11 +80,13 @@ void Cluster::send(const raft::Message& m) {
     const Node& to = nodes_[m.to.value];
     if (!from.connected || !to.connected) {
         ++stats_.messages_undeliverable;
+        if (options_.observer) options_.observer->lost(m);
         return;
     }
     const std::optional<Millis> delay = network_delay(faults_, m, rng_);
     if (!delay) {
         ++stats_.messages_lost;
+        if (options_.observer) options_.observer->lost(m);
         return;
     }
     std::uint64_t slot;
@@ -110,6 +112,7 @@ void Cluster::deliver(std::uint64_t slot) {
     if (!to.alive || !to.connected || !from.connected || to.incarnation != f.to_incarnation ||
         from.incarnation != f.from_incarnation) {
         ++stats_.messages_undeliverable;
+        if (options_.observer) options_.observer->lost(f.message);
         return;
     }
     if (raft::is_request(f.message)) {
@@ -124,7 +127,16 @@ std::optional<raft::LogIndex> Cluster::step_node(std::uint32_t i, const raft::In
     RAFT_ASSERT(n.alive, "a crashed node takes no steps");
     ++stats_.steps;
     if (options_.verbosity >= 2) log(2, "n" + std::to_string(i) + ": " + raft::describe(input));
+    raft::NodeState before;
+    if (options_.observer) {
+        before.config = n.state.config;
+        before.role = n.state.role;
+        before.current_term = n.state.current_term;
+        before.voted_for = n.state.voted_for;
+        before.commit_index = n.state.commit_index;
+    }
     raft::StepResult r = options_.step ? options_.step(std::move(n.state), input) : raft::step(std::move(n.state), input);
+    if (options_.observer) options_.observer->stepped(before, input, r);
     n.state = std::move(r.state);
     handle_outputs(i, r.outputs);
     return r.outputs.proposal_index;

@@ -34,6 +34,16 @@ struct Timing {
 // simulator's checks catch it.
 using StepFn = std::function<raft::StepResult(raft::NodeState, const raft::Input&)>;
 
+// Sees every step and every message the network loses: how a trace recorder listens in.
+// `before` has only role, current_term, voted_for and commit_index filled in: copying the
+// whole state (its log) before every step would cost what the step costs.
+class StepObserver {
+public:
+    virtual ~StepObserver() = default;
+    virtual void stepped(const raft::NodeState& before, const raft::Input& input, const raft::StepResult& result) = 0;
+    virtual void lost(const raft::Message& m) = 0;
+};
+
 struct ClusterOptions {
     std::uint32_t servers = 3;
     std::uint64_t seed = 1;
@@ -43,6 +53,7 @@ struct ClusterOptions {
     int verbosity = 0;
     std::function<void(const std::string&)> log;  // where verbose lines go (default: stderr)
     StepFn step;  // empty: raft::step
+    StepObserver* observer = nullptr;  // not owned
 };
 
 struct ClusterStats {

@@ -57,7 +57,7 @@ private:
 }  // namespace
 
 Lab::Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options)
-    : cluster_(ClusterOptions{servers, seed, Timing{}, false, options.verbosity, std::move(options.log), std::move(options.step)}),
+    : cluster_(ClusterOptions{servers, seed, Timing{}, false, options.verbosity, std::move(options.log), std::move(options.step), options.observer}),
       rng_(seed ^ 0x6a09e667f3bcc908ull),
       virtual_time_out_(options.virtual_time_out) {
     set_unreliable(unreliable);

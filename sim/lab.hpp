@@ -31,6 +31,7 @@ struct LabOptions {
     std::function<void(const std::string&)> log;
     StepFn step;  // empty: raft::step
     Millis* virtual_time_out = nullptr;  // if set, receives the virtual time the run took
+    StepObserver* observer = nullptr;    // e.g. a trace recorder; not owned
 };
 
 class Lab {

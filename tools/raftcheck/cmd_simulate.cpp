@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 #include <vector>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "sim/free_run.hpp"
 #include "sim/scenarios.hpp"
 #include "tools/raftcheck/commands.hpp"
+#include "traces/cluster_recorder.hpp"
 
 namespace raftcheck {
 namespace {
@@ -27,6 +29,28 @@ struct SimulateFlags {
     unsigned jobs = 1;
     bool list_scenarios = false;
     int verbose = 0;
+    std::string trace;  // write the run as a trace here
+    bool full_log = false;
+};
+
+// The trace file and its recorder, when --trace asks for one.
+struct TraceOutput {
+    std::ofstream file;
+    std::unique_ptr<traces::ClusterRecorder> recorder;
+    explicit TraceOutput(const SimulateFlags& f) {
+        if (f.trace.empty()) return;
+        file.open(f.trace, std::ios::binary | std::ios::trunc);
+        if (!file) throw std::runtime_error("cannot write trace file " + f.trace);
+        recorder = std::make_unique<traces::ClusterRecorder>(file, traces::RecorderOptions{f.full_log});
+    }
+    sim::StepObserver* observer() { return recorder.get(); }
+    void finish(const SimulateFlags& f) {
+        if (!recorder) return;
+        file.flush();
+        if (!file) throw std::runtime_error("error writing trace file " + f.trace);
+        std::printf("trace:     %llu events written to %s (check it: raftcheck validate %s)\n",
+                    static_cast<unsigned long long>(recorder->events()), f.trace.c_str(), f.trace.c_str());
+    }
 };
 
 std::string replay_command(const SimulateFlags& f) {
@@ -50,10 +74,13 @@ int run_scenario(const SimulateFlags& f) {
         return kExitUsage;
     }
     const auto t0 = std::chrono::steady_clock::now();
+    TraceOutput trace(f);
     try {
         sim::LabOptions options;
         options.verbosity = f.verbose;
+        options.observer = trace.observer();
         s->run(f.seed, options);
+        trace.finish(f);
     } catch (const sim::SimFailure& e) {
         std::printf("FAIL %s (lab %s) seed %llu: %s\nreplay: %s\n", s->name, s->lab,
                     static_cast<unsigned long long>(f.seed), e.what(), replay_command(f).c_str());
@@ -186,9 +213,12 @@ int run_free(const SimulateFlags& f) {
     o.crashes = f.crashes;
     o.duration_ms = static_cast<sim::Millis>(f.duration_s * 1000);
     o.lab.verbosity = f.verbose;
+    TraceOutput trace(f);
+    o.lab.observer = trace.observer();
     const auto t0 = std::chrono::steady_clock::now();
     const sim::FreeRunReport r = sim::free_run(o);
     print_report(f, r, seconds_since(t0));
+    trace.finish(f);
     return r.ok ? kExitOk : kExitViolation;
 }
 
@@ -208,7 +238,13 @@ Runner add_simulate_command(CLI::App& app) {
     cmd->add_option("--jobs,-j", flags->jobs, "With --seeds: threads to run scenarios on")->check(CLI::Range(1u, 256u));
     cmd->add_flag("--list-scenarios", flags->list_scenarios, "List the 6.824 scenarios and exit");
     cmd->add_flag("-v,--verbose", flags->verbose, "Print elections and faults; twice: every step");
+    cmd->add_option("--trace", flags->trace, "Record the run as a trace (NDJSON, traces/FORMAT.md) in this file");
+    cmd->add_flag("--full-log", flags->full_log, "With --trace: record every node's whole log on each step (large)");
     return [flags] {
+        if (!flags->trace.empty() && (flags->scenario == "all" || flags->seeds > 1)) {
+            std::fprintf(stderr, "raftcheck: --trace records one run: give one --scenario and one seed\n");
+            return kExitUsage;
+        }
         if (flags->list_scenarios) {
             for (const sim::Scenario& s : sim::all_scenarios()) std::printf("%-20s lab %s\n", s.name, s.lab);
             return kExitOk;

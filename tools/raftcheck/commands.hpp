@@ -20,5 +20,7 @@ Runner add_simulate_command(CLI::App& app);
 Runner add_explore_command(CLI::App& app);
 // Adds `replay`.
 Runner add_replay_command(CLI::App& app);
+// Adds `validate`.
+Runner add_validate_command(CLI::App& app);
 
 }  // namespace raftcheck

@@ -1,0 +1,133 @@
+// `raftcheck validate TRACE...`: is this recorded run a behaviour of the spec? Exit 0 with
+// statistics, 1 naming the first event no behaviour explains, 2 for a trace that cannot be
+// read (with its file and line).
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tools/raftcheck/commands.hpp"
+#include "traces/reader.hpp"
+#include "traces/validator.hpp"
+
+namespace raftcheck {
+namespace {
+
+struct ValidateFlags {
+    std::vector<std::string> files;
+    traces::ValidatorOptions options;
+    bool json = false;
+    double progress_seconds = 5;
+};
+
+// The process's peak resident memory, from the kernel's own count.
+std::uint64_t peak_rss_bytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    }
+    return 0;
+}
+
+void print_failure(const traces::Failure& f) {
+    std::printf("%s at %s:%llu (event %llu): %s\n", f.inconclusive ? "INCONCLUSIVE" : "VIOLATION", f.file.c_str(),
+                static_cast<unsigned long long>(f.line), static_cast<unsigned long long>(f.event_index), f.action.c_str());
+    std::printf("  %s\n", f.reason.c_str());
+    if (f.attempts.empty()) return;
+    std::printf("  spec actions tried:\n");
+    for (const traces::Attempt& a : f.attempts) {
+        std::printf("    %s: %s\n", a.action.c_str(), a.why.empty() ? "enabled, but the result disagrees with the trace" : a.why.c_str());
+        if (a.mismatches.empty()) continue;
+        std::printf("      %-14s %-40s %s\n", "variable", "spec says", "trace says");
+        for (const traces::Mismatch& m : a.mismatches) {
+            std::printf("      %-14s %-40s %s\n", m.variable.c_str(), m.expected.c_str(), m.observed.c_str());
+        }
+    }
+}
+
+nlohmann::json failure_json(const traces::Failure& f) {
+    nlohmann::json attempts = nlohmann::json::array();
+    for (const traces::Attempt& a : f.attempts) {
+        nlohmann::json mism = nlohmann::json::array();
+        for (const auto& m : a.mismatches) mism.push_back({{"variable", m.variable}, {"spec", m.expected}, {"trace", m.observed}});
+        attempts.push_back({{"action", a.action}, {"why", a.why}, {"mismatches", mism}});
+    }
+    return {{"file", f.file},     {"line", f.line},         {"event", f.event_index},       {"action", f.action},
+            {"reason", f.reason}, {"attempts", attempts}, {"inconclusive", f.inconclusive}};
+}
+
+int run_validate(const ValidateFlags& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    traces::Validator validator(f.options);
+    bool ok = true;
+    try {
+        traces::TraceReader reader(f.files);
+        double last_progress = 0;
+        while (std::optional<traces::Event> e = reader.next()) {
+            if (!validator.feed(*e)) {
+                ok = false;
+                break;
+            }
+            if (f.progress_seconds > 0 && (validator.stats().events & 0xFFFF) == 0 && seconds() - last_progress >= f.progress_seconds) {
+                last_progress = seconds();
+                std::fprintf(stderr, "progress: %.1f s, %llu events, %.0f events/s\n", last_progress,
+                             static_cast<unsigned long long>(validator.stats().events), validator.stats().events / last_progress);
+            }
+        }
+    } catch (const traces::TraceError& e) {
+        std::fprintf(stderr, "raftcheck: %s\n", e.what());
+        return kExitUsage;
+    }
+    const double secs = seconds();
+    const traces::ValidatorStats& s = validator.stats();
+    if (f.json) {
+        nlohmann::json out = {{"ok", ok},
+                              {"events", s.events},
+                              {"seconds", secs},
+                              {"events_per_second", secs > 0 ? s.events / secs : 0.0},
+                              {"hidden_steps", s.hidden_steps},
+                              {"duplicates_assumed", s.duplicates_assumed},
+                              {"max_candidates", s.max_candidates},
+                              {"peak_memory_bytes", peak_rss_bytes()},
+                              {"failure", validator.failure() ? failure_json(*validator.failure()) : nlohmann::json(nullptr)}};
+        std::printf("%s\n", out.dump().c_str());
+    } else if (ok) {
+        std::printf("OK: every event of the trace is a step of the spec (raft model, %u servers)\n", validator.servers());
+        std::printf("  %llu events in %.3f s (%.0f events/s); %llu hidden steps inserted (%llu duplicated messages); "
+                    "at most %llu explanations at once; peak memory %.1f MiB\n",
+                    static_cast<unsigned long long>(s.events), secs, secs > 0 ? s.events / secs : 0.0,
+                    static_cast<unsigned long long>(s.hidden_steps), static_cast<unsigned long long>(s.duplicates_assumed),
+                    static_cast<unsigned long long>(s.max_candidates), peak_rss_bytes() / 1048576.0);
+    } else {
+        print_failure(*validator.failure());
+        std::printf("  (%llu events validated before it, in %.3f s)\n", static_cast<unsigned long long>(s.events - 1), secs);
+    }
+    if (ok) return kExitOk;
+    return validator.failure()->inconclusive ? kExitUsage : kExitViolation;
+}
+
+}  // namespace
+
+Runner add_validate_command(CLI::App& app) {
+    auto flags = std::make_shared<ValidateFlags>();
+    CLI::App* cmd = app.add_subcommand("validate", "Check a recorded trace (traces/FORMAT.md) against the spec");
+    cmd->add_option("traces", flags->files, "Trace files (NDJSON); several are merged by their clocks")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--max-hidden-steps", flags->options.max_hidden_steps,
+                    "Unlogged spec steps to try before an event nothing else explains")
+        ->check(CLI::Range(0u, 8u));
+    cmd->add_option("--max-candidates", flags->options.max_candidates, "Give up (inconclusive) beyond this many explanations at once")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+    cmd->add_option("--duplicate-window", flags->options.duplicate_window,
+                    "Consumed messages remembered, to explain one received twice (0: never assume a duplicate)");
+    cmd->add_option("--progress", flags->progress_seconds, "Seconds between progress lines (0: none)")->check(CLI::Range(0.0, 3600.0));
+    cmd->add_flag("--json", flags->json, "Print one JSON object instead of text");
+    return [flags] { return run_validate(*flags); };
+}
+
+}  // namespace raftcheck

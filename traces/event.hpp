@@ -1,0 +1,117 @@
+#pragma once
+// One event of a recorded run, as `traces/FORMAT.md` defines it: which node did what (named
+// after the spec's actions), the message if the action sends or receives one, and whatever
+// the recorder saw of the node's variables after the action. Every observed variable is
+// optional: a trace may show full state, or only terms and roles, or only messages.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace traces {
+
+// The spec's actions (spec/actions.hpp), plus Init: the first line of a trace, which gives
+// the cluster size.
+enum class ActionKind : std::uint8_t {
+    kInit,
+    kRestart,
+    kTimeout,
+    kRequestVote,
+    kBecomeLeader,
+    kClientRequest,
+    kAdvanceCommitIndex,
+    kAppendEntries,
+    kUpdateTerm,
+    kHandleRequestVoteRequest,
+    kHandleRequestVoteResponse,
+    kDropStaleResponse,
+    kHandleAppendEntriesRequest,
+    kHandleAppendEntriesResponse,
+    kDuplicateMessage,
+    kDropMessage,
+};
+inline constexpr int kActionKinds = 16;
+
+enum class Role : std::uint8_t { kFollower, kCandidate, kLeader };
+enum class MsgType : std::uint8_t {
+    kRequestVoteRequest,
+    kRequestVoteResponse,
+    kAppendEntriesRequest,
+    kAppendEntriesResponse,
+};
+
+// Values are opaque to the protocol: a command's text as the recorder wrote it.
+struct Entry {
+    std::uint64_t term = 0;
+    std::string value;
+    bool operator==(const Entry&) const = default;
+};
+
+// Node ids are 1-based in traces ("s1" is node 1), as in the TLA+ modules.
+struct Message {
+    MsgType type = MsgType::kRequestVoteRequest;
+    std::uint32_t from = 0;
+    std::uint32_t to = 0;
+    std::uint64_t term = 0;
+    // RequestVoteRequest
+    std::uint64_t last_log_term = 0;
+    std::uint64_t last_log_index = 0;
+    // RequestVoteResponse
+    bool vote_granted = false;
+    // AppendEntriesRequest
+    std::uint64_t prev_log_index = 0;
+    std::uint64_t prev_log_term = 0;
+    std::vector<Entry> entries;
+    std::uint64_t commit_index = 0;
+    // AppendEntriesResponse: on success the match index; on rejection the fast-backup hints
+    // XLen (the follower's last index), XTerm (its term at prevLogIndex, 0 if none) and
+    // XIndex (its first index of XTerm, 0 if none).
+    bool success = false;
+    std::uint64_t match_index = 0;
+    std::uint64_t x_len = 0;
+    std::uint64_t x_term = 0;
+    std::uint64_t x_index = 0;
+    bool operator==(const Message&) const = default;
+};
+
+// What the recorder saw of the node after the action. Absent: not recorded.
+struct Observed {
+    std::optional<std::uint64_t> term;
+    std::optional<Role> role;
+    std::optional<std::optional<std::uint32_t>> voted_for;  // engaged but empty: null (no vote)
+    std::optional<std::uint64_t> commit_index;
+    std::optional<std::uint64_t> log_length;
+    std::optional<std::uint64_t> last_log_term;
+    std::optional<std::vector<Entry>> log;  // the whole log
+    bool operator==(const Observed&) const = default;
+};
+
+struct Event {
+    std::uint64_t line = 0;  // 1-based line in its file (0: not from a file)
+    std::string file;
+    ActionKind action = ActionKind::kInit;
+    std::uint32_t node = 0;  // the acting node (the receiver, for a received message); 0 for Init
+    std::optional<std::uint64_t> clock;  // timestamp or Lamport clock; orders merged files
+    // Init: the cluster size.
+    std::uint32_t servers = 0;
+    // RequestVote / AppendEntries without a message: the destination.
+    std::optional<std::uint32_t> peer;
+    // ClientRequest: the value appended.
+    std::optional<std::string> value;
+    // The message sent (RequestVote, AppendEntries), received (Handle*, UpdateTerm,
+    // DropStaleResponse), duplicated or dropped.
+    std::optional<Message> message;
+    // Handle* actions that reply: the reply sent.
+    std::optional<Message> reply;
+    Observed observed;
+    bool operator==(const Event&) const = default;
+};
+
+std::string action_name(ActionKind k);
+// The action named `name`, if it is one.
+std::optional<ActionKind> action_named(const std::string& name);
+std::string to_string(Role r);
+std::string to_string(MsgType t);
+
+}  // namespace traces

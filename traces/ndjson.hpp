@@ -1,0 +1,71 @@
+#pragma once
+// One trace line <-> one Event: the NDJSON encoding of traces/FORMAT.md.
+//
+// parse_event checks everything a single line can show (JSON syntax, field types, which
+// fields the action needs or allows, node ids in range, a message's type and addressing
+// consistent with the action); what needs more than one line (Init first, clocks in order)
+// is TraceReader's job. format_event writes the line back.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "traces/event.hpp"
+
+namespace traces {
+
+// Init's `servers` ranges over 1..kMaxTraceServers; node ids over 1..servers.
+inline constexpr std::uint32_t kMaxTraceServers = 32;
+
+// A trace that cannot be read: what() is "FILE:LINE: message".
+struct TraceError : std::runtime_error {
+    TraceError(std::string file, std::uint64_t line, std::string message);
+    std::string file;
+    std::uint64_t line = 0;  // 1-based; 0 when the error concerns the file as a whole
+    std::string message;     // without the "FILE:LINE: " prefix
+};
+
+// How many readable bytes simdjson may read past the end of a line it parses in place.
+inline constexpr std::size_t kLinePadding = 64;
+
+// A reusable line parser: keeps simdjson's parser and a padded copy buffer across lines, so
+// that parsing a line allocates only what the Event itself holds.
+class EventParser {
+public:
+    EventParser();
+    ~EventParser();
+    EventParser(EventParser&&) noexcept;
+    EventParser& operator=(EventParser&&) noexcept;
+    EventParser(const EventParser&) = delete;
+    EventParser& operator=(const EventParser&) = delete;
+
+    // Throws TraceError naming file and line_no. Node ids above max_node are out of range:
+    // pass the cluster size once Init has been read.
+    Event parse(std::string_view line, const std::string& file, std::uint64_t line_no,
+                std::uint32_t max_node = kMaxTraceServers);
+    // The same for a line followed in memory by at least kLinePadding readable, initialized
+    // bytes (such as the rest of a read buffer): parsed in place, without a copy.
+    Event parse_padded(std::string_view line, const std::string& file, std::uint64_t line_no,
+                       std::uint32_t max_node = kMaxTraceServers);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// One line (no newline) -> Event, with one parser per thread. Throws TraceError on any
+// problem; never anything else, whatever the bytes.
+Event parse_event(std::string_view line, const std::string& file, std::uint64_t line_no);
+
+// The line for `e`, without a newline. parse_event reads it back to `e` (line and file
+// aside) whenever `e` is a valid event; fields the action does not use are not written, nor
+// a message's fields that its type does not use. Strings that are not valid UTF-8 have each
+// bad byte replaced by U+FFFD.
+std::string format_event(const Event& e);
+// The same, appended to `out`: a recorder reuses one buffer for many lines.
+void append_event(const Event& e, std::string& out);
+
+}  // namespace traces

@@ -1,0 +1,54 @@
+#pragma once
+// Reads a trace, one file or several, as a stream of Events in order (traces/FORMAT.md,
+// "Clocks and merging"):
+//   - one file: its events in line order; clocks are optional but must not go backwards;
+//   - several files (say one per node): each must start with an Init line, and the Inits
+//     must agree; the merged stream is one Init, then every other event ordered by clock
+//     (required on all of them), ties broken by file order, then line order.
+// Files are read through a fixed-size buffer, so memory stays bounded by the longest line,
+// not the file's length. Blank lines are skipped.
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "traces/event.hpp"
+#include "traces/ndjson.hpp"
+
+namespace traces {
+
+class TraceReader {
+public:
+    // Opens every file now: one that cannot be opened is a TraceError at line 0.
+    explicit TraceReader(const std::vector<std::string>& paths);
+    // Reads a trace from `in` (which must outlive the reader), called `name` in errors.
+    explicit TraceReader(std::istream& in, std::string name = "<stream>");
+    ~TraceReader();
+    TraceReader(const TraceReader&) = delete;
+    TraceReader& operator=(const TraceReader&) = delete;
+
+    // The next event, or nullopt at the end of the trace. The first is always the Init.
+    // Throws TraceError for anything wrong, at the line that shows it.
+    std::optional<Event> next();
+
+    // The cluster size from Init: 0 until the first next().
+    std::uint32_t servers() const { return servers_; }
+
+private:
+    struct Source;
+    void start();
+    // Reads source `s`'s next event into its lookahead slot (empty at its end), checking
+    // its clock.
+    void advance(Source& s);
+
+    std::vector<std::unique_ptr<Source>> sources_;
+    EventParser parser_;
+    std::uint32_t servers_ = 0;
+    bool started_ = false;
+    std::optional<Event> init_;  // the merged Init, until handed out
+};
+
+}  // namespace traces

@@ -1,0 +1,383 @@
+#include "traces/validator.hpp"
+
+#include <xxhash.h>
+
+#include <algorithm>
+
+namespace traces {
+namespace {
+
+namespace ub = spec::unbounded;
+
+spec::MsgType spec_type(MsgType t) {
+    switch (t) {
+        case MsgType::kRequestVoteRequest: return spec::MsgType::kRequestVoteRequest;
+        case MsgType::kRequestVoteResponse: return spec::MsgType::kRequestVoteResponse;
+        case MsgType::kAppendEntriesRequest: return spec::MsgType::kAppendEntriesRequest;
+        case MsgType::kAppendEntriesResponse: return spec::MsgType::kAppendEntriesResponse;
+    }
+    return spec::MsgType::kRequestVoteRequest;
+}
+
+spec::ActionKind spec_kind(ActionKind k) {
+    // The two enums list the spec's actions in the same order; traces adds Init in front.
+    return static_cast<spec::ActionKind>(static_cast<int>(k) - 1);
+}
+
+bool is_receive(ActionKind k) { return k >= ActionKind::kUpdateTerm; }
+
+// Which message types an action can take.
+bool takes(ActionKind k, spec::MsgType t) {
+    switch (k) {
+        case ActionKind::kHandleRequestVoteRequest: return t == spec::MsgType::kRequestVoteRequest;
+        case ActionKind::kHandleRequestVoteResponse: return t == spec::MsgType::kRequestVoteResponse;
+        case ActionKind::kHandleAppendEntriesRequest: return t == spec::MsgType::kAppendEntriesRequest;
+        case ActionKind::kHandleAppendEntriesResponse: return t == spec::MsgType::kAppendEntriesResponse;
+        default: return true;
+    }
+}
+
+std::string role_name(spec::Role r) {
+    switch (r) {
+        case spec::Role::kFollower: return "Follower";
+        case spec::Role::kCandidate: return "Candidate";
+        case spec::Role::kLeader: return "Leader";
+    }
+    return "?";
+}
+
+spec::Role spec_role(Role r) {
+    switch (r) {
+        case Role::kFollower: return spec::Role::kFollower;
+        case Role::kCandidate: return spec::Role::kCandidate;
+        case Role::kLeader: return spec::Role::kLeader;
+    }
+    return spec::Role::kFollower;
+}
+
+std::string vote_name(const std::optional<std::uint32_t>& v) { return v ? "s" + std::to_string(*v + 1) : "null"; }
+
+void compare(std::vector<Mismatch>& out, const char* name, std::uint64_t spec_value, const std::optional<std::uint64_t>& seen) {
+    if (seen && *seen != spec_value) out.push_back({name, std::to_string(spec_value), std::to_string(*seen)});
+}
+
+// Where the spec's server disagrees with what the trace saw.
+std::vector<Mismatch> mismatches(const ub::Server& v, const Observed& o) {
+    std::vector<Mismatch> out;
+    compare(out, "term", v.current_term, o.term);
+    if (o.role && spec_role(*o.role) != v.role) out.push_back({"role", role_name(v.role), to_string(*o.role)});
+    if (o.voted_for) {
+        const std::optional<std::uint32_t> seen = *o.voted_for ? std::optional<std::uint32_t>(**o.voted_for - 1) : std::nullopt;
+        if (seen != v.voted_for) out.push_back({"votedFor", vote_name(v.voted_for), vote_name(seen)});
+    }
+    compare(out, "commitIndex", v.commit_index, o.commit_index);
+    compare(out, "logLength", v.log.size(), o.log_length);
+    compare(out, "lastLogTerm", v.log.empty() ? 0 : v.log.back().term, o.last_log_term);
+    if (o.log) {
+        bool same = o.log->size() == v.log.size();
+        for (std::size_t k = 0; same && k < v.log.size(); ++k) {
+            same = (*o.log)[k].term == v.log[k].term && value_id((*o.log)[k].value) == v.log[k].value;
+        }
+        if (!same) {
+            auto show = [](auto terms) {
+                std::string s = "<<";
+                for (std::size_t k = 0; k < terms.size(); ++k) s += (k ? ", " : "") + std::to_string(terms[k]);
+                return s + ">>";
+            };
+            std::vector<std::uint64_t> a, b;
+            for (const auto& x : v.log) a.push_back(x.term);
+            for (const auto& x : *o.log) b.push_back(x.term);
+            out.push_back({"log", "terms " + show(a), "terms " + show(b) + (a == b ? " (values differ)" : "")});
+        }
+    }
+    return out;
+}
+
+std::uint64_t state_hash(const ub::State& s) {
+    std::uint64_t h = 0;
+    for (const ub::Server& v : s.servers) {
+        h = h * 1000003 ^ v.current_term ^ (std::uint64_t(v.role) << 40) ^ std::uint64_t{v.voted_for ? *v.voted_for + 1 : 0} << 48;
+        h = h * 1000003 ^ v.commit_index ^ v.log.size() << 32 ^ v.votes_granted ^ v.votes_responded << 20;
+        for (std::uint64_t x : v.next_index) h = h * 31 + x;
+        for (std::uint64_t x : v.match_index) h = h * 31 + x;
+    }
+    std::uint64_t bag = 0;  // order-free
+    for (const auto& [m, count] : s.bag) bag += ub::MessageHash{}(m) * count;
+    return h ^ bag;
+}
+
+void add_unique(std::vector<ub::State>& states, std::vector<std::uint64_t>& hashes, ub::State&& s) {
+    const std::uint64_t h = state_hash(s);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+        if (hashes[k] == h && states[k] == s) return;
+    }
+    hashes.push_back(h);
+    states.push_back(std::move(s));
+}
+
+}  // namespace
+
+std::uint64_t value_id(const std::string& value) {
+    const std::uint64_t h = XXH3_64bits(value.data(), value.size());
+    return h == 0 ? 1 : h;  // 0 is "not shown"
+}
+
+ub::Message to_spec(const Message& m) {
+    ub::Message u;
+    u.type = spec_type(m.type);
+    u.source = m.from - 1;
+    u.dest = m.to - 1;
+    u.term = m.term;
+    switch (m.type) {
+        case MsgType::kRequestVoteRequest:
+            u.last_log_term = m.last_log_term;
+            u.last_log_index = m.last_log_index;
+            break;
+        case MsgType::kRequestVoteResponse:
+            u.vote_granted = m.vote_granted;
+            break;
+        case MsgType::kAppendEntriesRequest:
+            u.prev_log_index = m.prev_log_index;
+            u.prev_log_term = m.prev_log_term;
+            u.commit_index = m.commit_index;
+            u.entries.reserve(m.entries.size());
+            for (const Entry& e : m.entries) u.entries.push_back({e.term, value_id(e.value)});
+            break;
+        case MsgType::kAppendEntriesResponse:
+            u.success = m.success;
+            if (m.success) {
+                u.match_index = m.match_index;
+            } else {
+                u.x_len = m.x_len;
+                u.x_term = m.x_term;
+                u.x_index = m.x_index;
+            }
+            break;
+    }
+    return u;
+}
+
+std::string describe(const Event& e) {
+    std::string out = action_name(e.action);
+    if (e.action != ActionKind::kInit) out += " at s" + std::to_string(e.node);
+    if (e.message) out += " " + ub::describe(to_spec(*e.message));
+    return out;
+}
+
+Validator::Validator(ValidatorOptions options) : options_(options) {}
+
+bool Validator::fail(const Event& e, std::string reason, std::vector<Attempt> attempts, bool inconclusive) {
+    Failure f;
+    f.file = e.file;
+    f.line = e.line;
+    f.event_index = stats_.events;
+    f.action = describe(e);
+    f.reason = std::move(reason);
+    f.attempts = std::move(attempts);
+    f.inconclusive = inconclusive;
+    failure_ = std::move(f);
+    return false;
+}
+
+std::vector<Validator::Instance> Validator::instances(const ub::State& s, const Event& e) const {
+    std::vector<Instance> out;
+    const std::uint32_t i = e.node - 1;
+    const auto kind = spec_kind(e.action);
+    switch (e.action) {
+        case ActionKind::kInit:
+            break;
+        case ActionKind::kRestart:
+        case ActionKind::kTimeout:
+        case ActionKind::kBecomeLeader:
+        case ActionKind::kAdvanceCommitIndex:
+            out.push_back({ub::Action(kind, i), std::nullopt});
+            break;
+        case ActionKind::kClientRequest:
+            out.push_back({ub::Action(kind, i, 0, e.value ? value_id(*e.value) : 0), std::nullopt});
+            break;
+        case ActionKind::kRequestVote:
+        case ActionKind::kAppendEntries: {
+            std::optional<ub::Message> sent;
+            std::optional<std::uint32_t> peer;
+            if (e.message) {
+                sent = to_spec(*e.message);
+                peer = e.message->to - 1;
+            } else if (e.peer) {
+                peer = *e.peer - 1;
+            }
+            for (std::uint32_t j = 0; j < servers_; ++j) {
+                if (!peer || *peer == j) out.push_back({ub::Action(kind, i, j), sent});
+            }
+            break;
+        }
+        default: {
+            std::optional<ub::Message> reply;
+            if (e.reply) reply = to_spec(*e.reply);
+            if (e.message) {
+                ub::Action a(kind, i);
+                a.m = to_spec(*e.message);
+                a.j = a.m.source;
+                out.push_back({std::move(a), reply});
+                break;
+            }
+            // Not shown: any message in flight to this node that the action takes.
+            std::vector<const ub::Message*> options;
+            for (const auto& [m, count] : s.bag) {
+                if (m.dest == i && takes(e.action, m.type)) options.push_back(&m);
+            }
+            std::sort(options.begin(), options.end(), [](auto* a, auto* b) { return ub::describe(*a) < ub::describe(*b); });
+            for (const ub::Message* m : options) {
+                ub::Action a(kind, i, m->source);
+                a.m = *m;
+                out.push_back({std::move(a), reply});
+            }
+        }
+    }
+    return out;
+}
+
+bool Validator::try_instance(ub::State& s, const Instance& inst, const Event& e, Attempt* why) {
+    if (!ub::apply(s, inst.action, effect_)) {
+        if (why) *why = Attempt{ub::describe(inst.action), "not enabled", {}};
+        return false;
+    }
+    std::vector<Mismatch> bad;
+    if (inst.expect_sent && effect_.sent != inst.expect_sent) {
+        bad.push_back({"message sent", effect_.sent ? ub::describe(*effect_.sent) : "none", ub::describe(*inst.expect_sent)});
+    }
+    const std::uint32_t node = is_receive(e.action) ? inst.action.m.dest : inst.action.i;
+    std::vector<Mismatch> vars = mismatches(s.servers[node], e.observed);
+    bad.insert(bad.end(), vars.begin(), vars.end());
+    if (!bad.empty()) {
+        if (why) *why = Attempt{ub::describe(inst.action), "", std::move(bad)};
+        ub::undo(s, effect_);
+        return false;
+    }
+    remember_consumed(effect_);
+    return true;
+}
+
+void Validator::remember_consumed(const ub::Effect& effect) {
+    if (options_.duplicate_window == 0) return;
+    for (const auto& [m, delta] : effect.bag_changes) {
+        if (delta > 0) continue;
+        consumed_.push_back(m);
+        consumed_set_.insert(m);
+        if (consumed_.size() > options_.duplicate_window) {
+            consumed_set_.erase(consumed_set_.find(consumed_.front()));
+            consumed_.pop_front();
+        }
+    }
+}
+
+bool Validator::explain(std::vector<ub::State>& states, const Event& e, std::vector<Attempt>* attempts) {
+    // The common case: one state, one way to read the event. Work in place.
+    if (states.size() == 1) {
+        std::vector<Instance> insts = instances(states[0], e);
+        if (insts.size() == 1) {
+            Attempt why;
+            if (try_instance(states[0], insts[0], e, attempts ? &why : nullptr)) return true;
+            if (attempts) attempts->push_back(std::move(why));
+            return false;
+        }
+    }
+    std::vector<ub::State> next;
+    std::vector<std::uint64_t> hashes;
+    for (std::size_t k = 0; k < states.size(); ++k) {
+        for (const Instance& inst : instances(states[k], e)) {
+            ub::State copy = states[k];
+            Attempt why;
+            if (try_instance(copy, inst, e, attempts && k == 0 ? &why : nullptr)) {
+                add_unique(next, hashes, std::move(copy));
+            } else if (attempts && k == 0) {
+                attempts->push_back(std::move(why));
+            }
+        }
+    }
+    if (next.empty()) return false;
+    states = std::move(next);
+    return true;
+}
+
+bool Validator::search_hidden(const Event& e) {
+    // A message received (or dropped, or duplicated) that was consumed before: it was
+    // duplicated while in flight. Duplicating commutes with every other action, so assume it
+    // happened then.
+    if (e.message && is_receive(e.action)) {
+        const ub::Message m = to_spec(*e.message);
+        if (consumed_set_.contains(m)) {
+            std::vector<ub::State> with_copy = candidates_;
+            for (ub::State& s : with_copy) {
+                ++s.bag[m];
+                ++s.in_flight;
+            }
+            if (explain(with_copy, e, nullptr)) {
+                candidates_ = std::move(with_copy);
+                ++stats_.hidden_steps;
+                ++stats_.duplicates_assumed;
+                return true;
+            }
+        }
+    }
+    std::vector<ub::State> frontier = candidates_;
+    ub::Effect effect;
+    for (std::uint32_t depth = 1; depth <= options_.max_hidden_steps; ++depth) {
+        std::vector<ub::State> next;
+        std::vector<std::uint64_t> hashes;
+        for (const ub::State& s : frontier) {
+            for (const ub::Action& a : ub::enabled_actions(s)) {
+                ub::State copy = s;
+                ub::apply(copy, a, effect);
+                add_unique(next, hashes, std::move(copy));
+                if (next.size() > options_.max_candidates) return false;
+            }
+        }
+        std::vector<ub::State> explained = next;
+        if (explain(explained, e, nullptr)) {
+            candidates_ = std::move(explained);
+            stats_.hidden_steps += depth;
+            return true;
+        }
+        frontier = std::move(next);
+    }
+    return false;
+}
+
+bool Validator::feed(const Event& e) {
+    if (failure_) return false;
+    ++stats_.events;
+    if (e.action == ActionKind::kInit) {
+        if (servers_ != 0) return fail(e, "a second Init: a trace starts once", {});
+        if (e.servers < 1 || e.servers > ub::kMaxServers) return fail(e, "Init: cluster size out of range", {});
+        servers_ = e.servers;
+        candidates_ = {ub::init(servers_)};
+        // Implementations start at term 0 where raft.tla starts at 1: Init may say which.
+        // Nothing in the spec depends on the number, only on terms growing from it.
+        if (e.observed.term) {
+            for (ub::Server& v : candidates_.front().servers) v.current_term = *e.observed.term;
+        }
+        return true;
+    }
+    if (servers_ == 0) return fail(e, "the trace does not start with Init", {});
+    if (e.node < 1 || e.node > servers_) return fail(e, "node s" + std::to_string(e.node) + " is not in the cluster", {});
+    for (const Message* m : {e.message ? &*e.message : nullptr, e.reply ? &*e.reply : nullptr}) {
+        if (m && (m->from < 1 || m->from > servers_ || m->to < 1 || m->to > servers_)) {
+            return fail(e, "a message names a node outside the cluster", {});
+        }
+    }
+    if (explain(candidates_, e, nullptr) || search_hidden(e)) {
+        stats_.max_candidates = std::max<std::uint64_t>(stats_.max_candidates, candidates_.size());
+        stats_.in_flight = candidates_.front().in_flight;
+        return true;
+    }
+    // Nothing explains it: say what was tried, from the first explanation of the prefix.
+    std::vector<Attempt> attempts;
+    std::vector<ub::State> probe{candidates_.front()};
+    explain(probe, e, &attempts);
+    std::string reason = "no behaviour of the spec explains this event";
+    if (options_.max_hidden_steps > 0) reason += " (with up to " + std::to_string(options_.max_hidden_steps) + " hidden steps before it)";
+    if (attempts.empty()) reason += ": no instance of the action applies";
+    return fail(e, reason, std::move(attempts));
+}
+
+}  // namespace traces
