@@ -261,10 +261,12 @@ void Validator::remember_consumed(const ub::Effect& effect) {
     if (options_.duplicate_window == 0) return;
     for (const auto& [m, delta] : effect.bag_changes) {
         if (delta > 0) continue;
-        consumed_.push_back(m);
-        consumed_set_.insert(m);
+        const std::uint64_t fp = ub::MessageHash{}(m);
+        consumed_.push_back(fp);
+        ++consumed_set_[fp];
         if (consumed_.size() > options_.duplicate_window) {
-            consumed_set_.erase(consumed_set_.find(consumed_.front()));
+            auto it = consumed_set_.find(consumed_.front());
+            if (--it->second == 0) consumed_set_.erase(it);
             consumed_.pop_front();
         }
     }
@@ -305,7 +307,7 @@ bool Validator::search_hidden(const Event& e) {
     // happened then.
     if (e.message && is_receive(e.action)) {
         const ub::Message m = to_spec(*e.message);
-        if (consumed_set_.contains(m)) {
+        if (consumed_set_.contains(ub::MessageHash{}(m))) {
             std::vector<ub::State> with_copy = candidates_;
             for (ub::State& s : with_copy) {
                 ++s.bag[m];

@@ -14,7 +14,7 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "spec/unbounded.hpp"
@@ -90,8 +90,11 @@ private:
     std::uint32_t servers_ = 0;
     std::vector<spec::unbounded::State> candidates_;
     spec::unbounded::Effect effect_;
-    std::deque<spec::unbounded::Message> consumed_;
-    std::unordered_multiset<spec::unbounded::Message, spec::unbounded::MessageHash> consumed_set_;
+    // Fingerprints (MessageHash) of the last `duplicate_window` consumed messages, with how
+    // often each occurs there. Fingerprints, not messages: the window stays small and cheap,
+    // and a collision (odds ~2^-64 per message) could only excuse one duplicate receipt.
+    std::deque<std::uint64_t> consumed_;
+    std::unordered_map<std::uint64_t, std::uint32_t> consumed_set_;
     std::optional<Failure> failure_;
     ValidatorStats stats_;
 };

@@ -231,7 +231,7 @@ Runner add_simulate_command(CLI::App& app) {
     cmd->add_option("--seed,-s", flags->seed, "Seed: the same seed gives the same run");
     cmd->add_flag("--unreliable", flags->unreliable, "Lose 10% of messages, delay and reorder the rest");
     cmd->add_flag("--crashes", flags->crashes, "Crash servers and restart them from stable storage");
-    cmd->add_option("--duration", flags->duration_s, "Virtual seconds of faults before healing")->check(CLI::Range(0.1, 3600.0));
+    cmd->add_option("--duration", flags->duration_s, "Virtual seconds of faults before healing")->check(CLI::Range(0.1, 86400.0));
     cmd->add_option("--scenario", flags->scenario, "Run a 6.824 test instead (see --list-scenarios), or 'all'");
     cmd->add_option("--seeds", flags->seeds, "With --scenario: run seeds --seed .. --seed+N-1 and print a table")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));

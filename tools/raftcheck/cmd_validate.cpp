@@ -94,6 +94,7 @@ int run_validate(const ValidateFlags& f) {
                               {"hidden_steps", s.hidden_steps},
                               {"duplicates_assumed", s.duplicates_assumed},
                               {"max_candidates", s.max_candidates},
+                              {"messages_in_flight_at_end", s.in_flight},
                               {"peak_memory_bytes", peak_rss_bytes()},
                               {"failure", validator.failure() ? failure_json(*validator.failure()) : nlohmann::json(nullptr)}};
         std::printf("%s\n", out.dump().c_str());
