@@ -354,6 +354,11 @@ Result<Model> Explorer<Model>::bfs() {
             for (auto& th : pool) th.join();
         }
         if (error) std::rethrow_exception(error);
+        // Also at every level's end: a level too small for the periodic check still counts.
+        for (unsigned t = 0; t < options_.threads; ++t) {
+            next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+        }
+        if (over_memory()) out_of_memory = true;
         stats.generated = generated.load();
         stats.sometimes_reached = sometimes.load();
         if (out_of_memory) {
