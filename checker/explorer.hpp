@@ -249,6 +249,9 @@ Result<Model> Explorer<Model>::bfs() {
             std::atomic<std::uint64_t> bytes{0};
         };
         std::vector<PerThreadBytes> next_bytes(options_.threads);
+        auto publish_bytes = [&](unsigned t) {
+            next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+        };
         std::atomic<bool> out_of_memory{false};
         auto over_memory = [&] {
             if (options_.max_memory_bytes == 0) return false;
@@ -315,7 +318,7 @@ Result<Model> Explorer<Model>::bfs() {
                 // Every 16 batches: often enough to stop in time, rarely enough that the
                 // threads do not trade cache lines over it.
                 if (batches % 16 == 0 && options_.max_memory_bytes != 0) {
-                    next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+                    publish_bytes(t);
                     if (over_memory()) {
                         out_of_memory = true;
                         next_index.store(total);
@@ -355,9 +358,7 @@ Result<Model> Explorer<Model>::bfs() {
         }
         if (error) std::rethrow_exception(error);
         // Also at every level's end: a level too small for the periodic check still counts.
-        for (unsigned t = 0; t < options_.threads; ++t) {
-            next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
-        }
+        for (unsigned t = 0; t < options_.threads; ++t) publish_bytes(t);
         if (over_memory()) out_of_memory = true;
         stats.generated = generated.load();
         stats.sometimes_reached = sometimes.load();

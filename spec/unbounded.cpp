@@ -349,14 +349,10 @@ bool apply(State& s, const Action& a, Effect& e) {
     e.changed_server = false;
     e.bag_changes.clear();
     e.sent.reset();
-    e.received.reset();
     const auto n = static_cast<std::uint32_t>(s.servers.size());
     if (a.i >= n || a.j >= n) return false;
     const bool message_action = a.kind >= ActionKind::kUpdateTerm;
-    if (message_action) {
-        if (a.m.source >= n || a.m.dest >= n || !s.bag.contains(a.m)) return false;
-        e.received = a.m;
-    }
+    if (message_action && (a.m.source >= n || a.m.dest >= n || !s.bag.contains(a.m))) return false;
     switch (a.kind) {
         case ActionKind::kRestart: return restart(s, a.i, e);
         case ActionKind::kTimeout: return timeout(s, a.i, e);

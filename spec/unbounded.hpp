@@ -98,7 +98,6 @@ struct Effect {
     std::size_t log_len_after = 0;          // and the log ended up this long
     std::vector<std::pair<Message, int>> bag_changes;  // +1 added, -1 removed, in order
     std::optional<Message> sent;            // the message this action sent
-    std::optional<Message> received;        // the message this action consumed
 };
 
 State init(std::uint32_t servers);

@@ -20,8 +20,26 @@ spec::MsgType spec_type(MsgType t) {
 }
 
 spec::ActionKind spec_kind(ActionKind k) {
-    // The two enums list the spec's actions in the same order; traces adds Init in front.
-    return static_cast<spec::ActionKind>(static_cast<int>(k) - 1);
+    using S = spec::ActionKind;
+    switch (k) {
+        case ActionKind::kInit: break;  // not a spec action: the validator handles it itself
+        case ActionKind::kRestart: return S::kRestart;
+        case ActionKind::kTimeout: return S::kTimeout;
+        case ActionKind::kRequestVote: return S::kRequestVote;
+        case ActionKind::kBecomeLeader: return S::kBecomeLeader;
+        case ActionKind::kClientRequest: return S::kClientRequest;
+        case ActionKind::kAdvanceCommitIndex: return S::kAdvanceCommitIndex;
+        case ActionKind::kAppendEntries: return S::kAppendEntries;
+        case ActionKind::kUpdateTerm: return S::kUpdateTerm;
+        case ActionKind::kHandleRequestVoteRequest: return S::kHandleRequestVoteRequest;
+        case ActionKind::kHandleRequestVoteResponse: return S::kHandleRequestVoteResponse;
+        case ActionKind::kDropStaleResponse: return S::kDropStaleResponse;
+        case ActionKind::kHandleAppendEntriesRequest: return S::kHandleAppendEntriesRequest;
+        case ActionKind::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
+        case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
+        case ActionKind::kDropMessage: return S::kDropMessage;
+    }
+    return S::kRestart;
 }
 
 bool is_receive(ActionKind k) { return k >= ActionKind::kUpdateTerm; }

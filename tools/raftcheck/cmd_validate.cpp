@@ -2,9 +2,10 @@
 // statistics, 1 naming the first event no behaviour explains, 2 for a trace that cannot be
 // read (with its file and line).
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,14 +25,11 @@ struct ValidateFlags {
     double progress_seconds = 5;
 };
 
-// The process's peak resident memory, from the kernel's own count.
+// The process's peak resident memory, from the kernel's own count (ru_maxrss is in KiB).
 std::uint64_t peak_rss_bytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    }
-    return 0;
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 }
 
 void print_failure(const traces::Failure& f) {
