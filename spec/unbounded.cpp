@@ -113,17 +113,28 @@ bool request_vote(State& s, std::uint32_t i, std::uint32_t j, Effect& e) {
     return true;
 }
 
-bool append_entries(State& s, std::uint32_t i, std::uint32_t j, Effect& e) {
+bool append_entries(State& s, std::uint32_t i, std::uint32_t j, const std::optional<Action::Range>& range, Effect& e) {
     const Server& v = s.servers[i];
     if (i == j || v.role != Role::kLeader) return false;
-    const std::uint64_t next = v.next_index[j];
+    std::uint64_t prev = v.next_index[j] - 1;
+    std::uint64_t last = v.log.size();
+    std::uint64_t commit = v.commit_index;
+    if (range) {
+        const bool fits = range->prev <= v.log.size() && range->count <= v.log.size() - range->prev;
+        if (!s.options.any_append_range || !fits || range->commit > v.commit_index) return false;
+        if (range->heartbeat && (range->count != 0 || range->prev != range->commit)) return false;
+        prev = range->prev;
+        last = range->prev + range->count;
+        commit = range->commit;
+    }
     Message m;
     m.type = MsgType::kAppendEntriesRequest;
     m.term = v.current_term;
-    m.prev_log_index = next - 1;
-    m.prev_log_term = next > 1 ? term_at(v.log, next - 1) : 0;
-    m.entries.assign(v.log.begin() + static_cast<std::ptrdiff_t>(next - 1), v.log.end());
-    m.commit_index = v.commit_index;
+    m.prev_log_index = prev;
+    m.prev_log_term = prev > 0 ? term_at(v.log, prev) : 0;
+    m.entries.assign(v.log.begin() + static_cast<std::ptrdiff_t>(prev), v.log.begin() + static_cast<std::ptrdiff_t>(last));
+    m.commit_index = commit;
+    m.heartbeat = range && range->heartbeat;
     m.source = i;
     m.dest = j;
     send(s, m, e);
@@ -199,6 +210,7 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
     if (m.term < c.current_term) {
         Message r = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
         r.x_len = c.log.size();
+        r.heartbeat = m.heartbeat;
         touch(s, i, e);
         send(s, r, e);
         bag_remove(s, m, e);
@@ -211,14 +223,32 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
     }
     if (c.role != Role::kFollower) return false;
     const std::uint64_t prev = m.prev_log_index;
+    if (s.options.stale_append_acks_commit && prev < c.commit_index) {
+        Message r = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
+        r.success = true;
+        r.match_index = m.heartbeat ? 0 : c.commit_index;
+        r.heartbeat = m.heartbeat;
+        touch(s, i, e);
+        send(s, r, e);
+        bag_remove(s, m, e);
+        return true;
+    }
     const bool has_prev = prev <= c.log.size();
     if (!has_prev || (prev > 0 && term_at(c.log, prev) != m.prev_log_term)) {
         Message r = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
-        r.x_len = c.log.size();
-        if (has_prev) {
-            r.x_term = term_at(c.log, prev);
-            r.x_index = prev;
-            while (r.x_index > 1 && term_at(c.log, r.x_index - 1) == r.x_term) --r.x_index;
+        r.heartbeat = m.heartbeat;
+        if (s.options.etcd_reject_hints) {
+            r.x_len = prev;
+            r.x_index = std::min<std::uint64_t>(prev, c.log.size());
+            while (r.x_index > 0 && term_at(c.log, r.x_index) > m.prev_log_term) --r.x_index;
+            r.x_term = r.x_index > 0 ? term_at(c.log, r.x_index) : 0;
+        } else {
+            r.x_len = c.log.size();
+            if (has_prev) {
+                r.x_term = term_at(c.log, prev);
+                r.x_index = prev;
+                while (r.x_index > 1 && term_at(c.log, r.x_index - 1) == r.x_term) --r.x_index;
+            }
         }
         touch(s, i, e);
         send(s, r, e);
@@ -239,7 +269,8 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
     v.commit_index = std::max(v.commit_index, std::min(m.commit_index, last_new));
     Message r = reply_header(MsgType::kAppendEntriesResponse, v, i, j);
     r.success = true;
-    r.match_index = last_new;
+    r.match_index = m.heartbeat ? 0 : last_new;  // etcd's heartbeat answer carries no index
+    r.heartbeat = m.heartbeat;
     send(s, r, e);
     bag_remove(s, m, e);
     return true;
@@ -253,7 +284,9 @@ bool handle_append_entries_response(State& s, std::uint32_t i, std::uint32_t j, 
         v.next_index[j] = std::max(v.next_index[j], v.match_index[j] + 1);
     } else {
         std::uint64_t next = m.x_len + 1;
-        if (m.x_term != 0) {
+        if (s.options.etcd_reject_hints) {
+            next = m.x_index + 1;
+        } else if (m.x_term != 0) {
             next = m.x_index;
             for (std::uint64_t k = len; k >= 1; --k) {
                 if (term_at(v.log, k) == m.x_term) {
@@ -322,7 +355,7 @@ std::size_t MessageHash::operator()(const Message& m) const {
     std::size_t h = static_cast<std::size_t>(m.type);
     for (std::uint64_t v : {std::uint64_t{m.source}, std::uint64_t{m.dest}, m.term, m.last_log_term, m.last_log_index,
                             std::uint64_t{m.vote_granted}, m.prev_log_index, m.prev_log_term, m.commit_index,
-                            std::uint64_t{m.success}, m.match_index, m.x_len, m.x_term, m.x_index}) {
+                            std::uint64_t{m.success}, m.match_index, m.x_len, m.x_term, m.x_index, std::uint64_t{m.heartbeat}}) {
         mix(h, v);
     }
     for (const Entry& x : m.entries) {
@@ -334,9 +367,10 @@ std::size_t MessageHash::operator()(const Message& m) const {
 
 bool is_quorum(const State& s, std::uint64_t mask) { return static_cast<std::size_t>(std::popcount(mask)) * 2 > s.servers.size(); }
 
-State init(std::uint32_t servers) {
+State init(std::uint32_t servers, Options options) {
     SPEC_ASSERT(servers >= 1 && servers <= kMaxServers, "cluster size out of range");
     State s;
+    s.options = options;
     s.servers.resize(servers);
     for (Server& v : s.servers) {
         v.next_index.assign(servers, 1);
@@ -360,7 +394,7 @@ bool apply(State& s, const Action& a, Effect& e) {
         case ActionKind::kBecomeLeader: return become_leader(s, a.i, e);
         case ActionKind::kClientRequest: return client_request(s, a.i, a.value, e);
         case ActionKind::kAdvanceCommitIndex: return advance_commit_index(s, a.i, e);
-        case ActionKind::kAppendEntries: return append_entries(s, a.i, a.j, e);
+        case ActionKind::kAppendEntries: return append_entries(s, a.i, a.j, a.range, e);
         case ActionKind::kUpdateTerm:
             return a.m.term > s.servers[a.m.dest].current_term && update_term(s, a.m.dest, a.m, e);
         case ActionKind::kDropStaleResponse:
@@ -454,7 +488,7 @@ std::vector<Action> enabled_actions(const State& s) {
 }
 
 std::string describe(const Message& m) {
-    std::string out = "[" + type_name(m.type) + " " + name(m.source) + "->" + name(m.dest) + " term " + std::to_string(m.term);
+    std::string out = "[" + std::string(m.heartbeat ? "Heartbeat " : "") + type_name(m.type) + " " + name(m.source) + "->" + name(m.dest) + " term " + std::to_string(m.term);
     switch (m.type) {
         case MsgType::kRequestVoteRequest:
             out += " lastLogTerm " + std::to_string(m.last_log_term) + " lastLogIndex " + std::to_string(m.last_log_index);
@@ -488,7 +522,13 @@ std::string describe(const Action& a) {
         case ActionKind::kAdvanceCommitIndex:
             return n + "(" + name(a.i) + ")";
         case ActionKind::kRequestVote:
+            return n + "(" + name(a.i) + ", " + name(a.j) + ")";
         case ActionKind::kAppendEntries:
+            if (a.range) {
+                return n + "(" + name(a.i) + ", " + name(a.j) + ", prevLogIndex " + std::to_string(a.range->prev) + ", " +
+                       std::to_string(a.range->count) + " entries, commitIndex " + std::to_string(a.range->commit) +
+                       (a.range->heartbeat ? ", heartbeat" : "") + ")";
+            }
             return n + "(" + name(a.i) + ", " + name(a.j) + ")";
         case ActionKind::kClientRequest:
             return n + "(" + name(a.i) + ")";

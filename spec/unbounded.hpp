@@ -23,6 +23,26 @@ namespace spec::unbounded {
 
 inline constexpr std::uint32_t kMaxServers = 64;  // vote sets are 64-bit masks
 
+// What etcd-io/raft does that the raft model does not, as options of the spec (all off: the
+// raft model exactly). Each is a behaviour that keeps every safety argument of Raft intact;
+// README ("etcd's traces") says why.
+struct Options {
+    // AppendEntries may send any slice of the leader's log, with any commit index up to the
+    // leader's: etcd's flow control (Progress: probe and replicate states, inflight limits,
+    // size limits) decides what to send, and heartbeats carry min(match, commit). Such an
+    // AppendEntries names its range in Action::range.
+    bool any_append_range = false;
+    // A rejected AppendEntries answers as etcd does: the rejected index, and a hint found by
+    // walking the follower's log back from there to the last entry of a term no greater
+    // than the request's prevLogTerm (x_len, x_index, x_term carry the three).
+    bool etcd_reject_hints = false;
+    // An AppendEntries whose prevLogIndex is below the follower's commitIndex is answered
+    // with success and the commitIndex as matchIndex, changing nothing (every committed
+    // entry is already the leader's).
+    bool stale_append_acks_commit = false;
+    bool operator==(const Options&) const = default;
+};
+
 struct Entry {
     std::uint64_t term = 0;
     std::uint64_t value = 0;  // opaque: values only ever compare equal or not
@@ -45,6 +65,9 @@ struct Message {
     std::uint64_t prev_log_term = 0;
     std::uint64_t commit_index = 0;
     std::vector<Entry> entries;
+    // AppendEntries request or response: an etcd heartbeat (any_append_range only), an
+    // AppendEntries with no entries whose prevLogIndex is the commit index it carries.
+    bool heartbeat = false;
     // AppendEntriesResponse
     bool success = false;
     std::uint64_t match_index = 0;  // success
@@ -72,6 +95,7 @@ struct Server {
 };
 
 struct State {
+    Options options;
     std::vector<Server> servers;
     std::unordered_map<Message, std::uint32_t, MessageHash> bag;  // message -> count
     std::uint64_t in_flight = 0;  // sum of the counts
@@ -86,6 +110,15 @@ struct Action {
     std::uint32_t j = 0;  // RequestVote / AppendEntries: the destination
     std::uint64_t value = 0;  // ClientRequest
     Message m;  // the message received, duplicated or dropped
+    // AppendEntries under Options::any_append_range: entries prev+1 .. prev+count, and the
+    // commit index sent. Without it, AppendEntries sends from nextIndex as the raft model does.
+    struct Range {
+        std::uint64_t prev = 0;
+        std::uint64_t count = 0;
+        std::uint64_t commit = 0;
+        bool heartbeat = false;
+    };
+    std::optional<Range> range;
 };
 
 // What one applied action changed: enough to check it against a trace and to undo it.
@@ -100,7 +133,7 @@ struct Effect {
     std::optional<Message> sent;            // the message this action sent
 };
 
-State init(std::uint32_t servers);
+State init(std::uint32_t servers, Options options = {});
 
 // If `a` is enabled in `s`, applies it in place, describes the change in `effect` (which is
 // reset first) and returns true; otherwise returns false and leaves `s` as it was.

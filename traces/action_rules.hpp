@@ -50,6 +50,7 @@ constexpr ActionRule rule_of(ActionKind k) {
         case ActionKind::kTimeout:
         case ActionKind::kBecomeLeader:
         case ActionKind::kAdvanceCommitIndex:
+        case ActionKind::kObserve:
             return {kNodeAction, kNeeds};
         case ActionKind::kClientRequest:
             return {kNodeAction | bit(Field::kValue), kNeeds};

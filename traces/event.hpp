@@ -30,8 +30,11 @@ enum class ActionKind : std::uint8_t {
     kHandleAppendEntriesResponse,
     kDuplicateMessage,
     kDropMessage,
+    // Not a spec action: the node's variables as the recorder saw them, between actions (a
+    // stutter step). etcd's Ready events, and the state it logs before handling a message.
+    kObserve,
 };
-inline constexpr int kActionKinds = 16;
+inline constexpr int kActionKinds = 17;
 
 enum class Role : std::uint8_t { kFollower, kCandidate, kLeader };
 enum class MsgType : std::uint8_t {
@@ -72,7 +75,20 @@ struct Message {
     std::uint64_t x_len = 0;
     std::uint64_t x_term = 0;
     std::uint64_t x_index = 0;
+    // AppendEntries request or response: an etcd heartbeat (see spec::unbounded::Options).
+    bool heartbeat = false;
+    // Fields the recorder did not see (bits of Unknown): a message read from another
+    // system's trace may show less than this format can say. Never set by the NDJSON parser.
+    std::uint8_t unknown = 0;
+    std::uint64_t entry_count = 0;  // with kEntryTerms: how many entries, their terms unseen
     bool operator==(const Message&) const = default;
+};
+
+enum Unknown : std::uint8_t {
+    kUnknownLastLogTerm = 1,  // RequestVoteRequest
+    kUnknownPrevLogTerm = 2,  // AppendEntriesRequest
+    kUnknownEntries = 4,      // AppendEntriesRequest: only entry_count is known
+    kUnknownMatchIndex = 8,   // AppendEntriesResponse
 };
 
 // What the recorder saw of the node after the action. Absent: not recorded.

@@ -38,11 +38,12 @@ spec::ActionKind spec_kind(ActionKind k) {
         case ActionKind::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
         case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
         case ActionKind::kDropMessage: return S::kDropMessage;
+        case ActionKind::kObserve: break;  // a stutter: no spec action
     }
     return S::kRestart;
 }
 
-bool is_receive(ActionKind k) { return k >= ActionKind::kUpdateTerm; }
+bool is_receive(ActionKind k) { return k >= ActionKind::kUpdateTerm && k <= ActionKind::kDropMessage; }
 
 // Which message types an action can take.
 bool takes(ActionKind k, spec::MsgType t) {
@@ -124,6 +125,14 @@ std::uint64_t state_hash(const ub::State& s) {
     return h ^ bag;
 }
 
+bool in_flight(const ub::State& s, const Message& m) {
+    if (m.unknown == 0) return s.bag.contains(to_spec(m));
+    for (const auto& [u, count] : s.bag) {
+        if (matches(u, m)) return true;
+    }
+    return false;
+}
+
 void add_unique(std::vector<ub::State>& states, std::vector<std::uint64_t>& hashes, ub::State&& s) {
     const std::uint64_t h = state_hash(s);
     for (std::size_t k = 0; k < states.size(); ++k) {
@@ -146,6 +155,7 @@ ub::Message to_spec(const Message& m) {
     u.source = m.from - 1;
     u.dest = m.to - 1;
     u.term = m.term;
+    u.heartbeat = m.heartbeat;
     switch (m.type) {
         case MsgType::kRequestVoteRequest:
             u.last_log_term = m.last_log_term;
@@ -175,10 +185,50 @@ ub::Message to_spec(const Message& m) {
     return u;
 }
 
+bool matches(const ub::Message& u, const Message& m) {
+    if (u.type != spec_type(m.type) || u.source != m.from - 1 || u.dest != m.to - 1 || u.term != m.term || u.heartbeat != m.heartbeat) {
+        return false;
+    }
+    switch (m.type) {
+        case MsgType::kRequestVoteRequest:
+            return u.last_log_index == m.last_log_index && ((m.unknown & kUnknownLastLogTerm) || u.last_log_term == m.last_log_term);
+        case MsgType::kRequestVoteResponse:
+            return u.vote_granted == m.vote_granted;
+        case MsgType::kAppendEntriesRequest:
+            if (u.prev_log_index != m.prev_log_index || u.commit_index != m.commit_index) return false;
+            if (!(m.unknown & kUnknownPrevLogTerm) && u.prev_log_term != m.prev_log_term) return false;
+            if (m.unknown & kUnknownEntries) return u.entries.size() == m.entry_count;
+            if (u.entries.size() != m.entries.size()) return false;
+            for (std::size_t k = 0; k < u.entries.size(); ++k) {
+                if (u.entries[k].term != m.entries[k].term || u.entries[k].value != value_id(m.entries[k].value)) return false;
+            }
+            return true;
+        case MsgType::kAppendEntriesResponse:
+            if (u.success != m.success) return false;
+            if (m.success) return (m.unknown & kUnknownMatchIndex) || u.match_index == m.match_index;
+            return u.x_len == m.x_len && u.x_term == m.x_term && u.x_index == m.x_index;
+    }
+    return false;
+}
+
+std::string describe(const Message& m) {
+    std::string out = ub::describe(to_spec(m));
+    if (m.unknown == 0) return out;
+    std::string unseen;
+    auto add = [&](Unknown bit, const char* what) {
+        if (m.unknown & bit) unseen += (unseen.empty() ? "" : ", ") + std::string(what);
+    };
+    add(kUnknownLastLogTerm, "lastLogTerm");
+    add(kUnknownPrevLogTerm, "prevLogTerm");
+    add(kUnknownMatchIndex, "matchIndex");
+    if (m.unknown & kUnknownEntries) unseen += (unseen.empty() ? "" : ", ") + std::to_string(m.entry_count) + " entries' terms";
+    return out + " (unseen: " + unseen + ")";
+}
+
 std::string describe(const Event& e) {
     std::string out = action_name(e.action);
     if (e.action != ActionKind::kInit) out += " at s" + std::to_string(e.node);
-    if (e.message) out += " " + ub::describe(to_spec(*e.message));
+    if (e.message) out += " " + describe(*e.message);
     return out;
 }
 
@@ -204,44 +254,57 @@ std::vector<Validator::Instance> Validator::instances(const ub::State& s, const 
     switch (e.action) {
         case ActionKind::kInit:
             break;
+        case ActionKind::kObserve: {
+            Instance stutter;
+            stutter.action.i = i;
+            stutter.stutter = true;
+            out.push_back(std::move(stutter));
+            break;
+        }
         case ActionKind::kRestart:
         case ActionKind::kTimeout:
         case ActionKind::kBecomeLeader:
         case ActionKind::kAdvanceCommitIndex:
-            out.push_back({ub::Action(kind, i), std::nullopt});
+            out.push_back({ub::Action(kind, i), nullptr});
             break;
         case ActionKind::kClientRequest:
-            out.push_back({ub::Action(kind, i, 0, e.value ? value_id(*e.value) : 0), std::nullopt});
+            out.push_back({ub::Action(kind, i, 0, e.value ? value_id(*e.value) : 0), nullptr});
             break;
         case ActionKind::kRequestVote:
         case ActionKind::kAppendEntries: {
-            std::optional<ub::Message> sent;
             std::optional<std::uint32_t> peer;
             if (e.message) {
-                sent = to_spec(*e.message);
                 peer = e.message->to - 1;
             } else if (e.peer) {
                 peer = *e.peer - 1;
             }
             for (std::uint32_t j = 0; j < servers_; ++j) {
-                if (!peer || *peer == j) out.push_back({ub::Action(kind, i, j), sent});
+                if (peer && *peer != j) continue;
+                ub::Action a(kind, i, j);
+                // An AppendEntries shown under any_append_range sends exactly what it shows.
+                if (kind == spec::ActionKind::kAppendEntries && e.message && s.options.any_append_range) {
+                    const Message& m = *e.message;
+                    const std::uint64_t count = (m.unknown & kUnknownEntries) ? m.entry_count : m.entries.size();
+                    a.range = ub::Action::Range{m.prev_log_index, count, m.commit_index, m.heartbeat};
+                }
+                out.push_back({std::move(a), e.message ? &*e.message : nullptr});
             }
             break;
         }
         default: {
-            std::optional<ub::Message> reply;
-            if (e.reply) reply = to_spec(*e.reply);
-            if (e.message) {
+            const Message* reply = e.reply ? &*e.reply : nullptr;
+            if (e.message && e.message->unknown == 0) {
                 ub::Action a(kind, i);
                 a.m = to_spec(*e.message);
                 a.j = a.m.source;
                 out.push_back({std::move(a), reply});
                 break;
             }
-            // Not shown: any message in flight to this node that the action takes.
+            // Not shown, or shown in part: any message in flight to this node that the action
+            // takes and that agrees with what is shown.
             std::vector<const ub::Message*> options;
             for (const auto& [m, count] : s.bag) {
-                if (m.dest == i && takes(e.action, m.type)) options.push_back(&m);
+                if (m.dest == i && takes(e.action, m.type) && (!e.message || matches(m, *e.message))) options.push_back(&m);
             }
             std::sort(options.begin(), options.end(), [](auto* a, auto* b) { return ub::describe(*a) < ub::describe(*b); });
             for (const ub::Message* m : options) {
@@ -255,13 +318,21 @@ std::vector<Validator::Instance> Validator::instances(const ub::State& s, const 
 }
 
 bool Validator::try_instance(ub::State& s, const Instance& inst, const Event& e, Attempt* why) {
+    if (inst.stutter) {
+        std::vector<Mismatch> bad = mismatches(s.servers[inst.action.i], e.observed);
+        // An Observe may also show a message about to be received: it must be in flight.
+        if (e.message && !in_flight(s, *e.message)) bad.push_back({"message in flight", "none such", describe(*e.message)});
+        if (bad.empty()) return true;
+        if (why) *why = Attempt{"(no action: the variables as observed)", "", std::move(bad)};
+        return false;
+    }
     if (!ub::apply(s, inst.action, effect_)) {
         if (why) *why = Attempt{ub::describe(inst.action), "not enabled", {}};
         return false;
     }
     std::vector<Mismatch> bad;
-    if (inst.expect_sent && effect_.sent != inst.expect_sent) {
-        bad.push_back({"message sent", effect_.sent ? ub::describe(*effect_.sent) : "none", ub::describe(*inst.expect_sent)});
+    if (inst.expect_sent && !(effect_.sent && matches(*effect_.sent, *inst.expect_sent))) {
+        bad.push_back({"message sent", effect_.sent ? ub::describe(*effect_.sent) : "none", describe(*inst.expect_sent)});
     }
     const std::uint32_t node = is_receive(e.action) ? inst.action.m.dest : inst.action.i;
     std::vector<Mismatch> vars = mismatches(s.servers[node], e.observed);
@@ -323,7 +394,7 @@ bool Validator::search_hidden(const Event& e) {
     // A message received (or dropped, or duplicated) that was consumed before: it was
     // duplicated while in flight. Duplicating commutes with every other action, so assume it
     // happened then.
-    if (e.message && is_receive(e.action)) {
+    if (e.message && e.message->unknown == 0 && (is_receive(e.action) || e.action == ActionKind::kObserve)) {
         const ub::Message m = to_spec(*e.message);
         if (consumed_set_.contains(ub::MessageHash{}(m))) {
             std::vector<ub::State> with_copy = candidates_;
@@ -335,6 +406,7 @@ bool Validator::search_hidden(const Event& e) {
                 candidates_ = std::move(with_copy);
                 ++stats_.hidden_steps;
                 ++stats_.duplicates_assumed;
+                note_hidden(e, 1);
                 return true;
             }
         }
@@ -356,11 +428,50 @@ bool Validator::search_hidden(const Event& e) {
         if (explain(explained, e, nullptr)) {
             candidates_ = std::move(explained);
             stats_.hidden_steps += depth;
+            note_hidden(e, depth);
             return true;
         }
         frontier = std::move(next);
     }
     return false;
+}
+
+void Validator::note_hidden(const Event& e, std::uint32_t steps) {
+    constexpr std::size_t kKept = 16;
+    if (stats_.hidden_at.size() < kKept) stats_.hidden_at.emplace_back(e.line, steps);
+}
+
+bool Validator::start(const Event& e) {
+    // Implementations start at term 0 where raft.tla starts at 1: Init may say which.
+    // Nothing in the spec depends on the number, only on terms growing from it.
+    const Observed& o = e.observed;
+    if (o.role && *o.role != Role::kFollower) return fail(e, "Init: every node starts as a follower", {});
+    if (o.voted_for && *o.voted_for) return fail(e, "Init: no node has voted yet", {});
+    // A cluster may also start from a log every node already holds (etcd bootstraps its
+    // first configuration so): given whole, or as a length with the terms of its entries.
+    std::vector<ub::Entry> log;
+    if (o.log) {
+        for (const Entry& x : *o.log) log.push_back({x.term, value_id(x.value)});
+        if (o.log_length && *o.log_length != log.size()) return fail(e, "Init: logLength disagrees with log", {});
+    } else if (o.log_length && *o.log_length > 0) {
+        if (!o.last_log_term) return fail(e, "Init: a starting log needs its entries' term (lastLogTerm) or the whole log", {});
+        if (*o.log_length > (std::uint64_t{1} << 24)) return fail(e, "Init: starting log too long", {});
+        log.assign(*o.log_length, ub::Entry{*o.last_log_term, 0});
+    }
+    const std::uint64_t commit = o.commit_index.value_or(0);
+    if (commit > log.size()) return fail(e, "Init: commitIndex beyond the starting log", {});
+    for (std::size_t k = 1; k < log.size(); ++k) {
+        if (log[k].term < log[k - 1].term) return fail(e, "Init: the starting log's terms go down", {});
+    }
+    const std::uint64_t term = o.term.value_or(candidates_.front().servers.front().current_term);
+    if (!log.empty() && log.back().term > term) return fail(e, "Init: the starting log has entries of a later term than the nodes", {});
+    for (ub::Server& v : candidates_.front().servers) {
+        v.current_term = term;
+        v.log = log;
+        v.commit_index = commit;
+        std::fill(v.next_index.begin(), v.next_index.end(), log.size() + 1);
+    }
+    return true;
 }
 
 bool Validator::feed(const Event& e) {
@@ -370,13 +481,8 @@ bool Validator::feed(const Event& e) {
         if (servers_ != 0) return fail(e, "a second Init: a trace starts once", {});
         if (e.servers < 1 || e.servers > ub::kMaxServers) return fail(e, "Init: cluster size out of range", {});
         servers_ = e.servers;
-        candidates_ = {ub::init(servers_)};
-        // Implementations start at term 0 where raft.tla starts at 1: Init may say which.
-        // Nothing in the spec depends on the number, only on terms growing from it.
-        if (e.observed.term) {
-            for (ub::Server& v : candidates_.front().servers) v.current_term = *e.observed.term;
-        }
-        return true;
+        candidates_ = {ub::init(servers_, options_.spec)};
+        return start(e);
     }
     if (servers_ == 0) return fail(e, "the trace does not start with Init", {});
     if (e.node < 1 || e.node > servers_) return fail(e, "node s" + std::to_string(e.node) + " is not in the cluster", {});

@@ -28,6 +28,8 @@ struct ValidatorOptions {
     // A message received after it was already received once was duplicated while in flight:
     // remember this many consumed messages to explain that without search.
     std::size_t duplicate_window = 1 << 16;
+    // Extensions of the spec that another implementation's traces need (etcd's).
+    spec::unbounded::Options spec;
 };
 
 struct Mismatch {
@@ -59,6 +61,8 @@ struct ValidatorStats {
     std::uint64_t duplicates_assumed = 0;  // of which: messages duplicated in flight
     std::uint64_t max_candidates = 0;     // most states explaining a prefix at once
     std::uint64_t in_flight = 0;          // messages in flight at the end (first candidate)
+    // Where hidden steps went in: (line of the event they precede, how many), the first few.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> hidden_at;
 };
 
 class Validator {
@@ -74,7 +78,8 @@ public:
 private:
     struct Instance {
         spec::unbounded::Action action;
-        std::optional<spec::unbounded::Message> expect_sent;  // the trace's message or reply
+        const Message* expect_sent = nullptr;  // the event's message or reply, if shown
+        bool stutter = false;                  // Observe: no action, only the variables
     };
     // The spec action instances the event may stand for.
     std::vector<Instance> instances(const spec::unbounded::State& s, const Event& e) const;
@@ -83,6 +88,8 @@ private:
     bool try_instance(spec::unbounded::State& s, const Instance& inst, const Event& e, Attempt* why);
     bool explain(std::vector<spec::unbounded::State>& states, const Event& e, std::vector<Attempt>* attempts);
     bool search_hidden(const Event& e);
+    bool start(const Event& init);
+    void note_hidden(const Event& e, std::uint32_t steps);
     void remember_consumed(const spec::unbounded::Effect& effect);
     bool fail(const Event& e, std::string reason, std::vector<Attempt> attempts, bool inconclusive = false);
 
@@ -103,6 +110,11 @@ private:
 // spec; 0 means "not shown".
 std::uint64_t value_id(const std::string& value);
 spec::unbounded::Message to_spec(const Message& m);
+// Whether the spec's message `u` is one the trace's `m` may stand for: equal in every field
+// `m` shows.
+bool matches(const spec::unbounded::Message& u, const Message& m);
+// A message as the trace shows it, unseen fields marked.
+std::string describe(const Message& m);
 std::string describe(const Event& e);
 
 }  // namespace traces
