@@ -131,6 +131,13 @@ TEST(CliExplore, PlantedBugIsCaughtWrittenAndReplayed) {
     EXPECT_NE(replay.output.find("replayed 19 steps"), std::string::npos) << replay.output;
     EXPECT_NE(replay.output.find("the last state violates ElectionSafety"), std::string::npos) << replay.output;
 
+    // The counterexample is a trace too: the validator, which knows only the spec, rejects
+    // it at the restart that forgot the vote.
+    const CliRun validated = run_cli("validate --progress 0 " + trace);
+    EXPECT_EQ(validated.exit_code, 1) << validated.output;
+    EXPECT_NE(validated.output.find("Restart at s"), std::string::npos) << validated.output;
+    EXPECT_NE(validated.output.find("votedFor"), std::string::npos) << validated.output;
+
     // The same file with one step's state altered no longer replays, and the verdict names it.
     const std::string bad = ::testing::TempDir() + "raftcheck_cx_bad.ndjson";
     const CliRun corrupt = run_cli("replay /dev/null");  // an empty file is bad input
@@ -146,6 +153,18 @@ TEST(CliExplore, MemoryLimitStopsWithAnIncompleteVerdict) {
     const CliRun r = run_cli("explore --servers 3 --max-term 2 --max-log 1 --max-memory 0.001 --progress 0");
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("INCOMPLETE: stopped at the memory limit"), std::string::npos) << r.output;
+}
+
+TEST(CliValidate, EtcdTraceChecksToItsMembershipChange) {
+    const std::string trace = std::string(RAFTCHECK_SOURCE_DIR) + "/../shared/data/etcd-raft/example.ndjson";
+    const CliRun r = run_cli("validate --format etcd " + trace);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("PARTIAL: 1247 of 4888 etcd events"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("membership changes are beyond the spec"), std::string::npos) << r.output;
+    const CliRun two = run_cli("validate --format etcd " + trace + " " + trace);
+    EXPECT_EQ(two.exit_code, 2) << two.output;
+    const CliRun bad = run_cli("validate --format zookeeper " + trace);
+    EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
 TEST(CliReplay, BadInputIsUsageError) {

@@ -350,15 +350,17 @@ void Validator::remember_consumed(const ub::Effect& effect) {
     if (options_.duplicate_window == 0) return;
     for (const auto& [m, delta] : effect.bag_changes) {
         if (delta > 0) continue;
-        const std::uint64_t fp = ub::MessageHash{}(m);
-        consumed_.push_back(fp);
-        ++consumed_set_[fp];
-        if (consumed_.size() > options_.duplicate_window) {
-            auto it = consumed_set_.find(consumed_.front());
-            if (--it->second == 0) consumed_set_.erase(it);
-            consumed_.pop_front();
+        if (consumed_.size() < options_.duplicate_window) {
+            consumed_.push_back(ub::MessageHash{}(m));
+        } else {
+            consumed_[consumed_next_] = ub::MessageHash{}(m);
+            consumed_next_ = (consumed_next_ + 1) % consumed_.size();
         }
     }
+}
+
+bool Validator::was_consumed(std::uint64_t fp) const {
+    return std::find(consumed_.begin(), consumed_.end(), fp) != consumed_.end();
 }
 
 bool Validator::explain(std::vector<ub::State>& states, const Event& e, std::vector<Attempt>* attempts) {
@@ -396,7 +398,7 @@ bool Validator::search_hidden(const Event& e) {
     // happened then.
     if (e.message && e.message->unknown == 0 && (is_receive(e.action) || e.action == ActionKind::kObserve)) {
         const ub::Message m = to_spec(*e.message);
-        if (consumed_set_.contains(ub::MessageHash{}(m))) {
+        if (was_consumed(ub::MessageHash{}(m))) {
             std::vector<ub::State> with_copy = candidates_;
             for (ub::State& s : with_copy) {
                 ++s.bag[m];

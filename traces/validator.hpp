@@ -11,7 +11,6 @@
 // before it, breadth first, up to `max_hidden_steps`.
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -91,17 +90,20 @@ private:
     bool start(const Event& init);
     void note_hidden(const Event& e, std::uint32_t steps);
     void remember_consumed(const spec::unbounded::Effect& effect);
+    bool was_consumed(std::uint64_t fingerprint) const;
     bool fail(const Event& e, std::string reason, std::vector<Attempt> attempts, bool inconclusive = false);
 
     ValidatorOptions options_;
     std::uint32_t servers_ = 0;
     std::vector<spec::unbounded::State> candidates_;
     spec::unbounded::Effect effect_;
-    // Fingerprints (MessageHash) of the last `duplicate_window` consumed messages, with how
-    // often each occurs there. Fingerprints, not messages: the window stays small and cheap,
-    // and a collision (odds ~2^-64 per message) could only excuse one duplicate receipt.
-    std::deque<std::uint64_t> consumed_;
-    std::unordered_map<std::uint64_t, std::uint32_t> consumed_set_;
+    // Fingerprints (MessageHash) of the last `duplicate_window` consumed messages, in a
+    // ring. Fingerprints, not messages: the window stays small and cheap, and a collision
+    // (odds ~2^-64 per message) could only excuse one duplicate receipt. Recording is one
+    // store per message; searching the ring, a scan, happens only for an event nothing else
+    // explains.
+    std::vector<std::uint64_t> consumed_;
+    std::size_t consumed_next_ = 0;
     std::optional<Failure> failure_;
     ValidatorStats stats_;
 };

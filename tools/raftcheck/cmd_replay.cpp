@@ -74,9 +74,17 @@ int run(const std::string& path) {
         if (!h.plant_bug.empty() && !bug) throw ReplayError{path, 1, "unknown planted bug '" + h.plant_bug + "'"};
         const mutants::MutantModel model(h.params, bug, false);
 
-        std::optional<spec::State> cur;
+        // Line 1, the Init event, also holds the initial state.
+        std::optional<spec::State> cur = model.initial_states().front();
         std::optional<spec::State> prev;
-        std::size_t steps = 0;
+        std::size_t steps = 1;
+        {
+            const nlohmann::json j = nlohmann::json::parse(line);
+            if (j.value("spec_action", "") != "Init" || j.value("spec_state", "") != model.describe_state(*cur)) {
+                std::printf("DIVERGES at %s:1: the first step must be Init with the initial state\n", path.c_str());
+                return kExitViolation;
+            }
+        }
         for (std::size_t lineno = 2; std::getline(in, line); ++lineno) {
             if (line.empty()) continue;
             nlohmann::json j;
@@ -85,22 +93,13 @@ int run(const std::string& path) {
             } catch (const nlohmann::json::exception& e) {
                 throw ReplayError{path, lineno, std::string("not JSON: ") + e.what()};
             }
-            if (!j.is_object() || !j.contains("action") || !j.contains("state") || !j["action"].is_string() ||
-                !j["state"].is_string()) {
-                throw ReplayError{path, lineno, "a step needs string fields 'action' and 'state'"};
+            if (!j.is_object() || !j.contains("spec_action") || !j.contains("spec_state") || !j["spec_action"].is_string() ||
+                !j["spec_state"].is_string()) {
+                throw ReplayError{path, lineno, "a step needs string fields 'spec_action' and 'spec_state'"};
             }
-            const std::string action = j["action"];
-            const std::string state = j["state"];
+            const std::string action = j["spec_action"];
+            const std::string state = j["spec_state"];
             ++steps;
-            if (!cur) {
-                const spec::State init = model.initial_states().front();
-                if (action != "Init" || model.describe_state(init) != state) {
-                    std::printf("DIVERGES at %s:%zu: the first step must be Init with the initial state\n", path.c_str(), lineno);
-                    return kExitViolation;
-                }
-                cur = init;
-                continue;
-            }
             std::optional<spec::State> next;
             std::vector<std::string> enabled;
             model.for_each_successor(*cur, [&](const spec::Action& a, spec::State& t) {

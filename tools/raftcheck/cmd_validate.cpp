@@ -13,7 +13,7 @@
 
 #include "tools/raftcheck/commands.hpp"
 #include "traces/etcd_check.hpp"
-#include "traces/reader.hpp"
+#include "traces/prefetch_reader.hpp"
 #include "traces/validator.hpp"
 
 namespace raftcheck {
@@ -67,7 +67,7 @@ int run_validate(const ValidateFlags& f) {
     traces::Validator validator(f.options);
     bool ok = true;
     try {
-        traces::TraceReader reader(f.files);
+        traces::PrefetchReader reader(std::make_unique<traces::TraceReader>(f.files));
         double last_progress = 0;
         while (std::optional<traces::Event> e = reader.next()) {
             if (!validator.feed(*e)) {

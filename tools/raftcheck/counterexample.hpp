@@ -1,7 +1,10 @@
 #pragma once
-// Counterexample files: NDJSON, a header line naming the model and its bounds, then one line
-// per step (the action and the whole state, as `describe` prints them). `raftcheck replay`
-// re-executes such a file against the model.
+// Counterexample files are traces (traces/FORMAT.md): an Init line that also carries the
+// model, its bounds and the planted bug, then one event per step, so `raftcheck validate`
+// reads them like any recorded run. Each line also carries the spec's own view, ignored by
+// the trace reader: the action instance (`spec_action`) and the whole state (`spec_state`),
+// as `describe` prints them; `raftcheck replay` re-executes the file against the model with
+// those.
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -9,6 +12,8 @@
 
 #include "checker/explorer.hpp"
 #include "spec/params.hpp"
+#include "traces/ndjson.hpp"
+#include "traces/spec_trace.hpp"
 
 namespace raftcheck {
 
@@ -29,13 +34,14 @@ inline nlohmann::json header_json(const TraceHeader& h) {
 
 template <class Model>
 void write_counterexample(std::ostream& out, const TraceHeader& h, const Model& model, const checker::Violation<Model>& v) {
-    out << header_json(h).dump() << "\n";
     for (std::size_t k = 0; k < v.trace.size(); ++k) {
         const auto& [label, state] = v.trace[k];
-        const nlohmann::json step = {{"step", k + 1},
-                                     {"action", label ? model.describe_label(*label) : "Init"},
-                                     {"state", model.describe_state(state)}};
-        out << step.dump() << "\n";
+        const traces::Event e = label ? traces::step_event(v.trace[k - 1].second, *label, state, h.params) : traces::init_event(h.params);
+        nlohmann::json line = nlohmann::json::parse(traces::format_event(e));
+        if (!label) line.update(header_json(h));
+        line["spec_action"] = label ? model.describe_label(*label) : "Init";
+        line["spec_state"] = model.describe_state(state);
+        out << line.dump() << "\n";
     }
 }
 

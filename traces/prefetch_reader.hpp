@@ -1,0 +1,52 @@
+#pragma once
+// Reads and parses a trace on a second thread while the caller validates: on a trace with
+// full state, parsing JSON costs about as much as checking the events, so the two halves
+// overlap. Events arrive in batches through a bounded queue (memory stays bounded), in the
+// reader's order, and an error reading the trace reaches the caller at the event where it
+// occurred: the same events and the same verdict as reading in line.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "traces/reader.hpp"
+
+namespace traces {
+
+class PrefetchReader {
+public:
+    explicit PrefetchReader(std::unique_ptr<TraceReader> reader);
+    ~PrefetchReader();
+    PrefetchReader(const PrefetchReader&) = delete;
+    PrefetchReader& operator=(const PrefetchReader&) = delete;
+
+    // As TraceReader::next(): the next event, nullopt at the end; throws the TraceError the
+    // reader met, once every event before it has been handed out.
+    std::optional<Event> next();
+
+private:
+    struct Batch {
+        std::vector<Event> events;
+        std::exception_ptr error;  // after the events, if reading stopped on an error
+        bool last = false;
+    };
+    void produce();
+
+    std::unique_ptr<TraceReader> reader_;
+    std::mutex mu_;
+    std::condition_variable changed_;
+    std::deque<Batch> ready_;
+    bool stop_ = false;
+    Batch current_;
+    std::size_t position_ = 0;
+    bool done_ = false;
+    std::thread thread_;
+};
+
+}  // namespace traces
