@@ -19,6 +19,7 @@
 
 #include "traces/event.hpp"
 #include "traces/ndjson.hpp"
+#include "traces/prefetch_reader.hpp"
 #include "traces/reader.hpp"
 
 namespace traces {
@@ -495,6 +496,35 @@ TEST_F(TraceFiles, ErrorIsRaisedOnlyAfterTheEventsBeforeIt) {
     ASSERT_TRUE(reader.next());
     ASSERT_TRUE(reader.next());
     EXPECT_THROW(reader.next(), TraceError);
+}
+
+TEST_F(TraceFiles, PrefetchingGivesTheSameEventsAndTheErrorInItsPlace) {
+    // Enough events for several batches of the prefetching thread, then a bad line.
+    std::string text = "{\"action\":\"Init\",\"servers\":3}\n";
+    constexpr int kEvents = 10000;
+    for (int k = 1; k <= kEvents; ++k) text += "{\"clock\":" + std::to_string(k) + ",\"node\":" + std::to_string(1 + k % 3) + ",\"action\":\"Timeout\"}\n";
+    const std::string good = write("good.ndjson", text);
+    const std::string bad = write("bad.ndjson", text + "{\"node\":9,\"action\":\"Timeout\"}\n");
+    TraceReader direct({good});
+    const std::vector<Event> expected = read_all(direct);
+    traces::PrefetchReader prefetched(std::make_unique<TraceReader>(std::vector<std::string>{good}));
+    std::vector<Event> got;
+    while (std::optional<Event> e = prefetched.next()) got.push_back(std::move(*e));
+    EXPECT_EQ(got, expected);
+    EXPECT_FALSE(prefetched.next());  // and stays at the end
+
+    traces::PrefetchReader failing(std::make_unique<TraceReader>(std::vector<std::string>{bad}));
+    std::size_t before_error = 0;
+    try {
+        while (failing.next()) ++before_error;
+        ADD_FAILURE() << "no error";
+    } catch (const TraceError& err) {
+        EXPECT_EQ(err.line, kEvents + 2u);
+    }
+    EXPECT_EQ(before_error, kEvents + 1u);
+    // Abandoned half way: the reading thread stops cleanly.
+    traces::PrefetchReader abandoned(std::make_unique<TraceReader>(std::vector<std::string>{good}));
+    ASSERT_TRUE(abandoned.next());
 }
 
 TEST_F(TraceFiles, MergesPerNodeFilesByClockThenFileThenLine) {
