@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -225,140 +226,172 @@ Result<Model> Explorer<Model>::bfs() {
     std::mutex found_mu;
     auto last_progress = std::chrono::steady_clock::now();
 
+    // One level's work, shared by the workers. The threads live for the whole search and
+    // meet at two barriers a level: starting a thread per level, and emptying each worker's
+    // cache of seen fingerprints at every level, cost small levels most of their speed-up.
+    const unsigned threads = options_.threads;
+    std::vector<std::uint64_t> starts;  // global index -> (chunk, position)
+    std::uint64_t total = 0;
+    std::atomic<std::uint64_t> next_index{0};
+    std::vector<detail::Frontier> next;
+    std::uint64_t frontier_bytes = 0;
+    // Memory in use, estimated cheaply: 16 bytes per visited state (the set's worst case)
+    // plus both frontiers.
+    struct alignas(64) PerThreadBytes {  // a line each: written by one thread, read by all
+        std::atomic<std::uint64_t> bytes{0};
+    };
+    std::vector<PerThreadBytes> next_bytes(threads);
+    std::atomic<bool> out_of_memory{false};
+    std::exception_ptr error;
+    std::mutex error_mu;
+    bool quit = false;
+    auto publish_bytes = [&](unsigned t) {
+        next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
+    };
+    auto over_memory = [&] {
+        if (options_.max_memory_bytes == 0) return false;
+        std::uint64_t bytes = visited.size() * 16 + frontier_bytes;
+        for (const auto& b : next_bytes) bytes += b.bytes.load(std::memory_order_relaxed);
+        return bytes > options_.max_memory_bytes;
+    };
+    // Most successors are states already seen (stutters, and the same state reached by
+    // several actions or levels). A small direct-mapped cache per thread of fingerprints
+    // already found in the visited set stays in L2 and spares most trips to the big table.
+    // It only ever holds visited fingerprints, so a hit is always right, on any level.
+    constexpr std::size_t kCacheSlots = std::size_t{1} << 15;
+    std::vector<std::vector<std::uint64_t>> seen_caches(threads, std::vector<std::uint64_t>(kCacheSlots, 0));
+
+    auto worker = [&](unsigned t) {
+        std::string fp_scratch;
+        std::vector<std::uint64_t> parent_pairs;
+        std::uint64_t local_generated = 0;
+        std::uint64_t local_sometimes = 0;
+        std::vector<std::uint64_t>& seen_cache = seen_caches[t];
+        constexpr std::uint64_t kBatch = 64;
+        for (std::uint64_t batches = 1;; ++batches) {
+            const std::uint64_t begin = next_index.fetch_add(kBatch);
+            if (begin >= total) break;
+            const std::uint64_t end = std::min(total, begin + kBatch);
+            for (std::uint64_t g = begin; g < end; ++g) {
+                const std::size_t c = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
+                const std::size_t k = static_cast<std::size_t>(g - starts[c]);
+                const State s = model_.decode(current[c].at(k));
+                const std::uint64_t parent_fp = current[c].fps[k];
+                auto report = [&](const char* bad, const Label& label, const State& succ) {
+                    std::lock_guard lock(found_mu);
+                    const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                    // Among violations of one level, keep the one with the smallest
+                    // fingerprint, whatever the thread timing.
+                    if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
+                };
+                model_.for_each_successor(s, [&](const Label& label, State& succ) {
+                    ++local_generated;
+                    // Every step is new, so step properties are checked on each; a state's
+                    // invariants only when it is new, or beyond the bounds (never stored,
+                    // so never known to be checked).
+                    if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
+                    if (!model_.within_bounds(succ)) {
+                        if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
+                        return;
+                    }
+                    const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                    std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
+                    if (cached == fp) return;
+                    const bool fresh = visited.insert(fp);
+                    cached = fp;
+                    if (!fresh) return;
+                    if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
+                    local_sometimes |= model_.sometimes_mask(succ);
+                    parent_pairs.push_back(fp);
+                    parent_pairs.push_back(parent_fp);
+                    next[t].push(fp_scratch, fp);
+                });
+            }
+            if (parent_pairs.size() > 8192) {
+                parents.append(parent_pairs);
+                parent_pairs.clear();
+            }
+            // Every 16 batches: often enough to stop in time, rarely enough that the
+            // threads do not trade cache lines over it.
+            if (batches % 16 == 0 && options_.max_memory_bytes != 0) {
+                publish_bytes(t);
+                if (over_memory()) {
+                    out_of_memory = true;
+                    next_index.store(total);
+                }
+            }
+            if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
+                last_progress = std::chrono::steady_clock::now();
+                Stats snapshot = stats;
+                snapshot.distinct = visited.size();
+                snapshot.generated = generated.load() + local_generated;
+                report_progress(snapshot, total - std::min(total, next_index.load()), t0);
+            }
+        }
+        parents.append(parent_pairs);
+        generated.fetch_add(local_generated);
+        sometimes.fetch_or(local_sometimes);
+    };
+    // A model may throw (a state outgrew a capacity): stop every worker, then rethrow
+    // the first error on the calling thread.
+    auto guarded = [&](unsigned t) {
+        try {
+            worker(t);
+        } catch (...) {
+            std::lock_guard lock(error_mu);
+            if (!error) error = std::current_exception();
+            next_index.store(total);
+        }
+    };
+    // The calling thread is worker 0; the others wait at level_start, work, and meet it
+    // again at level_end.
+    std::barrier level_start(static_cast<std::ptrdiff_t>(threads));
+    std::barrier level_end(static_cast<std::ptrdiff_t>(threads));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (;;) {
+                level_start.arrive_and_wait();
+                if (quit) return;
+                guarded(t);
+                level_end.arrive_and_wait();
+            }
+        });
+    }
+    auto stop_pool = [&] {
+        quit = true;
+        if (!pool.empty()) level_start.arrive_and_wait();
+        for (auto& th : pool) th.join();
+        pool.clear();
+    };
+
     while (!found) {
         std::uint64_t level_states = 0;
         for (const auto& f : current) level_states += f.size();
         if (level_states == 0) break;
         if (options_.max_depth != 0 && stats.depth >= options_.max_depth) break;
-        std::uint64_t frontier_bytes = 0;
+        frontier_bytes = 0;
         for (const auto& f : current) frontier_bytes += f.memory();
         stats.peak_frontier_bytes = std::max(stats.peak_frontier_bytes, frontier_bytes);
 
-        // Global index -> (chunk, position).
-        std::vector<std::uint64_t> starts;
-        std::uint64_t total = 0;
+        starts.clear();
+        total = 0;
         for (const auto& f : current) {
             starts.push_back(total);
             total += f.size();
         }
-        std::atomic<std::uint64_t> next_index{0};
-        std::vector<detail::Frontier> next(options_.threads);
-        // Memory in use, estimated cheaply: 16 bytes per visited state (the set's worst case)
-        // plus both frontiers.
-        struct alignas(64) PerThreadBytes {  // a line each: written by one thread, read by all
-            std::atomic<std::uint64_t> bytes{0};
-        };
-        std::vector<PerThreadBytes> next_bytes(options_.threads);
-        auto publish_bytes = [&](unsigned t) {
-            next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
-        };
-        std::atomic<bool> out_of_memory{false};
-        auto over_memory = [&] {
-            if (options_.max_memory_bytes == 0) return false;
-            std::uint64_t bytes = visited.size() * 16 + frontier_bytes;
-            for (const auto& b : next_bytes) bytes += b.bytes.load(std::memory_order_relaxed);
-            return bytes > options_.max_memory_bytes;
-        };
-
-        auto worker = [&](unsigned t) {
-            std::string fp_scratch;
-            std::vector<std::uint64_t> parent_pairs;
-            std::uint64_t local_generated = 0;
-            std::uint64_t local_sometimes = 0;
-            // Most successors are states already seen (stutters, and the same state reached by
-            // several actions). A small direct-mapped cache of fingerprints this thread has
-            // already found in the visited set stays in L2 and spares most trips to the big
-            // table. It only ever holds visited fingerprints, so a hit is always right.
-            constexpr std::size_t kCacheSlots = std::size_t{1} << 15;
-            std::vector<std::uint64_t> seen_cache(kCacheSlots, 0);
-            constexpr std::uint64_t kBatch = 64;
-            for (std::uint64_t batches = 1;; ++batches) {
-                const std::uint64_t begin = next_index.fetch_add(kBatch);
-                if (begin >= total) break;
-                const std::uint64_t end = std::min(total, begin + kBatch);
-                for (std::uint64_t g = begin; g < end; ++g) {
-                    const std::size_t c = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
-                    const std::size_t k = static_cast<std::size_t>(g - starts[c]);
-                    const State s = model_.decode(current[c].at(k));
-                    const std::uint64_t parent_fp = current[c].fps[k];
-                    auto report = [&](const char* bad, const Label& label, const State& succ) {
-                        std::lock_guard lock(found_mu);
-                        const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                        // Among violations of one level, keep the one with the smallest
-                        // fingerprint, whatever the thread timing.
-                        if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
-                    };
-                    model_.for_each_successor(s, [&](const Label& label, State& succ) {
-                        ++local_generated;
-                        // Every step is new, so step properties are checked on each; a state's
-                        // invariants only when it is new, or beyond the bounds (never stored,
-                        // so never known to be checked).
-                        if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
-                        if (!model_.within_bounds(succ)) {
-                            if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
-                            return;
-                        }
-                        const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                        std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
-                        if (cached == fp) return;
-                        const bool fresh = visited.insert(fp);
-                        cached = fp;
-                        if (!fresh) return;
-                        if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
-                        local_sometimes |= model_.sometimes_mask(succ);
-                        parent_pairs.push_back(fp);
-                        parent_pairs.push_back(parent_fp);
-                        next[t].push(fp_scratch, fp);
-                    });
-                }
-                if (parent_pairs.size() > 8192) {
-                    parents.append(parent_pairs);
-                    parent_pairs.clear();
-                }
-                // Every 16 batches: often enough to stop in time, rarely enough that the
-                // threads do not trade cache lines over it.
-                if (batches % 16 == 0 && options_.max_memory_bytes != 0) {
-                    publish_bytes(t);
-                    if (over_memory()) {
-                        out_of_memory = true;
-                        next_index.store(total);
-                    }
-                }
-                if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
-                    last_progress = std::chrono::steady_clock::now();
-                    Stats snapshot = stats;
-                    snapshot.distinct = visited.size();
-                    snapshot.generated = generated.load() + local_generated;
-                    report_progress(snapshot, total - std::min(total, next_index.load()), t0);
-                }
-            }
-            parents.append(parent_pairs);
-            generated.fetch_add(local_generated);
-            sometimes.fetch_or(local_sometimes);
-        };
-        // A model may throw (a state outgrew a capacity): stop every worker, then rethrow
-        // the first error on the calling thread.
-        std::exception_ptr error;
-        std::mutex error_mu;
-        auto guarded = [&](unsigned t) {
-            try {
-                worker(t);
-            } catch (...) {
-                std::lock_guard lock(error_mu);
-                if (!error) error = std::current_exception();
-                next_index.store(total);
-            }
-        };
-        if (options_.threads == 1) {
-            guarded(0);
-        } else {
-            std::vector<std::thread> pool;
-            for (unsigned t = 0; t < options_.threads; ++t) pool.emplace_back(guarded, t);
-            for (auto& th : pool) th.join();
+        next_index.store(0);
+        next.assign(threads, detail::Frontier());
+        for (auto& b : next_bytes) b.bytes.store(0, std::memory_order_relaxed);
+        if (!pool.empty()) level_start.arrive_and_wait();
+        guarded(0);
+        if (!pool.empty()) level_end.arrive_and_wait();
+        if (error) {
+            stop_pool();
+            std::rethrow_exception(error);
         }
-        if (error) std::rethrow_exception(error);
         // Also at every level's end: a level too small for the periodic check still counts.
-        for (unsigned t = 0; t < options_.threads; ++t) publish_bytes(t);
+        for (unsigned t = 0; t < threads; ++t) publish_bytes(t);
         if (over_memory()) out_of_memory = true;
         stats.generated = generated.load();
         stats.sometimes_reached = sometimes.load();
@@ -375,6 +408,7 @@ Result<Model> Explorer<Model>::bfs() {
         }
         current = std::move(next);
     }
+    stop_pool();
     stats.table_bytes = visited.memory_bytes();
     if (found && options_.threads > 1) {
         // Which parent a state was first reached from depends on thread timing; rebuild the
