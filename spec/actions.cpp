@@ -469,6 +469,7 @@ std::string action_name(ActionKind k) {
         case ActionKind::kHandleAppendEntriesResponse: return "HandleAppendEntriesResponse";
         case ActionKind::kDuplicateMessage: return "DuplicateMessage";
         case ActionKind::kDropMessage: return "DropMessage";
+        case ActionKind::kChangeConfig: return "ChangeConfig";
     }
     return "?";
 }

@@ -27,6 +27,9 @@ enum class ActionKind : std::uint8_t {
     kHandleAppendEntriesResponse,
     kDuplicateMessage,
     kDropMessage,
+    // Not in the bounded models: a server adopts a new set of voters (spec/unbounded.hpp,
+    // Options::membership), as etcd does when it applies a configuration change.
+    kChangeConfig,
 };
 
 struct Action {
@@ -38,6 +41,9 @@ struct Action {
 };
 
 std::string action_name(ActionKind k);
+// Whether the bounded models (raft-tla, raft) and spec/Raft.tla have the action: all but the
+// membership extension of the unbounded model.
+constexpr bool in_bounded_models(ActionKind k) { return k != ActionKind::kChangeConfig; }
 // "HandleAppendEntriesRequest(s2, s1, [...])": one line.
 std::string describe(const Action& a);
 

@@ -32,6 +32,7 @@ Server& touch(State& s, std::uint32_t i, Effect& e) {
     e.before.votes_granted = v.votes_granted;
     e.before.next_index = v.next_index;
     e.before.match_index = v.match_index;
+    e.before.config = v.config;
     e.log_kept = v.log.size();
     e.log_removed.clear();
     e.log_len_after = v.log.size();
@@ -90,6 +91,7 @@ bool restart(State& s, std::uint32_t i, Effect& e) {
 
 bool timeout(State& s, std::uint32_t i, Effect& e) {
     if (s.servers[i].role == Role::kLeader) return false;
+    if (s.options.membership && !(s.servers[i].config & bit(i))) return false;  // not a voter
     Server& v = touch(s, i, e);
     v.role = Role::kCandidate;
     ++v.current_term;
@@ -143,7 +145,7 @@ bool append_entries(State& s, std::uint32_t i, std::uint32_t j, const std::optio
 
 bool become_leader(State& s, std::uint32_t i, Effect& e) {
     const Server& c = s.servers[i];
-    if (c.role != Role::kCandidate || !is_quorum(s, c.votes_granted)) return false;
+    if (c.role != Role::kCandidate || !is_quorum_at(s, i, c.votes_granted)) return false;
     Server& v = touch(s, i, e);
     v.role = Role::kLeader;
     std::fill(v.next_index.begin(), v.next_index.end(), v.log.size() + 1);
@@ -169,7 +171,7 @@ bool advance_commit_index(State& s, std::uint32_t i, Effect& e) {
         for (std::uint32_t k = 0; k < s.servers.size(); ++k) {
             if (c.match_index[k] >= index) agree |= bit(k);
         }
-        if (is_quorum(s, agree)) max_agree = index;
+        if (is_quorum_at(s, i, agree)) max_agree = index;
     }
     Server& v = touch(s, i, e);
     if (max_agree > 0 && term_at(v.log, max_agree) == v.current_term && max_agree > v.commit_index) v.commit_index = max_agree;
@@ -367,14 +369,22 @@ std::size_t MessageHash::operator()(const Message& m) const {
 
 bool is_quorum(const State& s, std::uint64_t mask) { return static_cast<std::size_t>(std::popcount(mask)) * 2 > s.servers.size(); }
 
+bool is_quorum_at(const State& s, std::uint32_t i, std::uint64_t mask) {
+    if (!s.options.membership) return is_quorum(s, mask);
+    const std::uint64_t voters = s.servers[i].config;
+    return voters != 0 && std::popcount(mask & voters) * 2 > std::popcount(voters);
+}
+
 State init(std::uint32_t servers, Options options) {
     SPEC_ASSERT(servers >= 1 && servers <= kMaxServers, "cluster size out of range");
     State s;
     s.options = options;
     s.servers.resize(servers);
+    const std::uint64_t everyone = servers == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << servers) - 1;
     for (Server& v : s.servers) {
         v.next_index.assign(servers, 1);
         v.match_index.assign(servers, 0);
+        v.config = everyone;
     }
     return s;
 }
@@ -385,7 +395,7 @@ bool apply(State& s, const Action& a, Effect& e) {
     e.sent.reset();
     const auto n = static_cast<std::uint32_t>(s.servers.size());
     if (a.i >= n || a.j >= n) return false;
-    const bool message_action = a.kind >= ActionKind::kUpdateTerm;
+    const bool message_action = a.kind >= ActionKind::kUpdateTerm && a.kind <= ActionKind::kDropMessage;
     if (message_action && (a.m.source >= n || a.m.dest >= n || !s.bag.contains(a.m))) return false;
     switch (a.kind) {
         case ActionKind::kRestart: return restart(s, a.i, e);
@@ -412,6 +422,15 @@ bool apply(State& s, const Action& a, Effect& e) {
         case ActionKind::kDropMessage:
             bag_remove(s, a.m, e);
             return true;
+        case ActionKind::kChangeConfig: {
+            // One server in or out at a time: any two successive configurations then share
+            // a voter with every quorum of the other.
+            const std::uint64_t everyone = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+            if (!s.options.membership || (a.config & ~everyone) != 0) return false;
+            if (std::popcount(s.servers[a.i].config ^ a.config) > 1) return false;
+            touch(s, a.i, e).config = a.config;
+            return true;
+        }
     }
     return false;
 }
@@ -437,6 +456,7 @@ void undo(State& s, const Effect& e) {
     v.votes_granted = e.before.votes_granted;
     v.next_index = e.before.next_index;
     v.match_index = e.before.match_index;
+    v.config = e.before.config;
     v.log.resize(e.log_kept);
     v.log.insert(v.log.end(), e.log_removed.begin(), e.log_removed.end());
 }
@@ -532,6 +552,13 @@ std::string describe(const Action& a) {
             return n + "(" + name(a.i) + ", " + name(a.j) + ")";
         case ActionKind::kClientRequest:
             return n + "(" + name(a.i) + ")";
+        case ActionKind::kChangeConfig: {
+            std::string voters;
+            for (std::uint32_t k = 0; k < 64; ++k) {
+                if (a.config & bit(k)) voters += (voters.empty() ? "" : ", ") + name(k);
+            }
+            return n + "(" + name(a.i) + ", {" + voters + "})";
+        }
         default:
             return n + "(" + describe(a.m) + ")";
     }

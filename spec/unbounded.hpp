@@ -40,6 +40,10 @@ struct Options {
     // with success and the commitIndex as matchIndex, changing nothing (every committed
     // entry is already the leader's).
     bool stale_append_acks_commit = false;
+    // Each server has its own set of voters (Server::config), changed one server at a time
+    // by ChangeConfig; elections and commits need a quorum of the acting server's voters,
+    // and only a voter may stand for election. Off: every server is a voter, always.
+    bool membership = false;
     bool operator==(const Options&) const = default;
 };
 
@@ -91,6 +95,7 @@ struct Server {
     std::vector<Entry> log;
     std::vector<std::uint64_t> next_index;
     std::vector<std::uint64_t> match_index;
+    std::uint64_t config = 0;  // Options::membership: the voters this server knows (a mask)
     bool operator==(const Server&) const = default;
 };
 
@@ -109,6 +114,7 @@ struct Action {
     std::uint32_t i = 0;  // the server acting (the recipient, for a message)
     std::uint32_t j = 0;  // RequestVote / AppendEntries: the destination
     std::uint64_t value = 0;  // ClientRequest
+    std::uint64_t config = 0;  // ChangeConfig: the new voters (a mask)
     Message m;  // the message received, duplicated or dropped
     // AppendEntries under Options::any_append_range: entries prev+1 .. prev+count, and the
     // commit index sent. Without it, AppendEntries sends from nextIndex as the raft model does.
@@ -141,11 +147,13 @@ bool apply(State& s, const Action& a, Effect& effect);
 // Takes back the action `effect` describes; `s` must be the state apply() left.
 void undo(State& s, const Effect& effect);
 
-// Every enabled action instance of Next except ClientRequest (whose values are unbounded),
-// in a fixed order.
+// Every enabled action instance of Next except ClientRequest (whose values are unbounded)
+// and ChangeConfig (whose configurations come from the trace), in a fixed order.
 std::vector<Action> enabled_actions(const State& s);
 
 bool is_quorum(const State& s, std::uint64_t mask);
+// A quorum as server `i` counts it: of all servers, or under Options::membership of its voters.
+bool is_quorum_at(const State& s, std::uint32_t i, std::uint64_t mask);
 std::string describe(const Message& m);   // servers named s1, s2, ... as in TLA+
 std::string describe(const Action& a);
 

@@ -11,13 +11,13 @@
 namespace traces {
 
 // The top-level fields of a line, as bits.
-enum class Field : std::uint8_t { kClock, kNode, kAction, kMsg, kReply, kPeer, kValue, kServers, kState };
-inline constexpr int kFields = 9;
+enum class Field : std::uint8_t { kClock, kNode, kAction, kMsg, kReply, kPeer, kValue, kServers, kState, kConfig };
+inline constexpr int kFields = 10;
 using FieldSet = std::uint16_t;
 constexpr FieldSet bit(Field f) { return static_cast<FieldSet>(1u << static_cast<unsigned>(f)); }
 
 inline constexpr std::string_view kFieldNames[kFields] = {
-    "clock", "node", "action", "msg", "reply", "peer", "value", "servers", "state",
+    "clock", "node", "action", "msg", "reply", "peer", "value", "servers", "state", "config",
 };
 
 using MsgTypeSet = std::uint8_t;
@@ -45,7 +45,9 @@ constexpr ActionRule rule_of(ActionKind k) {
         case ActionKind::kInit:
             // Init's state: what every node starts with (an implementation may start at term 0
             // where raft.tla starts at 1).
-            return {kBase | bit(Field::kServers) | bit(Field::kState), bit(Field::kAction) | bit(Field::kServers)};
+            return {kBase | bit(Field::kServers) | bit(Field::kState) | bit(Field::kConfig), bit(Field::kAction) | bit(Field::kServers)};
+        case ActionKind::kChangeConfig:
+            return {kNodeAction | bit(Field::kConfig), kNeeds | bit(Field::kConfig)};
         case ActionKind::kRestart:
         case ActionKind::kTimeout:
         case ActionKind::kBecomeLeader:

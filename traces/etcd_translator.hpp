@@ -16,9 +16,11 @@
 //   - Replicate and ChangeConf (the entry appended) are ClientRequest; Commit is
 //     AdvanceCommitIndex; MsgHeartbeat is an AppendEntries heartbeat; Ready is Observe.
 //
-// What the spec does not model stops the translation, with the reason: a membership change
-// taking effect (ApplyConfChange to a different set of voters, a node outside the first
-// configuration), and message types the spec has no action for (pre-vote, snapshots, ...).
+//   - ApplyConfChange is ChangeConfig (the spec's membership option): the node adopts the new
+//     voters; a node's first InitState after the bootstrap is a node joining, from nothing.
+//
+// What the spec does not model stops the translation, with the reason: joint configurations,
+// pre-vote, and message types the spec has no action for (snapshots, read index, ...).
 
 #include <cstdint>
 #include <map>
@@ -33,7 +35,9 @@ namespace traces {
 
 class EtcdTranslator {
 public:
-    explicit EtcdTranslator(std::string file) : file_(std::move(file)) {}
+    // `nodes`: every node id the trace names (a first pass over the file finds them), so
+    // that nodes added later have their place in the spec's cluster from the start.
+    EtcdTranslator(std::string file, std::vector<std::uint64_t> nodes);
 
     // Appends to `out` the events `e` stands for (often none yet: a received message waits
     // for the node's next event). Returns false, with beyond() saying why, when `e` goes

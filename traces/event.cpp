@@ -30,8 +30,9 @@ constexpr std::array<std::string_view, kActionKinds> kActionNames = {
     "DuplicateMessage",
     "DropMessage",
     "Observe",
+    "ChangeConfig",
 };
-static_assert(static_cast<int>(ActionKind::kObserve) + 1 == kActionKinds);
+static_assert(static_cast<int>(ActionKind::kChangeConfig) + 1 == kActionKinds);
 
 constexpr std::array<std::string_view, 3> kRoleNames = {"Follower", "Candidate", "Leader"};
 static_assert(static_cast<int>(Role::kLeader) == 2);

@@ -33,8 +33,11 @@ enum class ActionKind : std::uint8_t {
     // Not a spec action: the node's variables as the recorder saw them, between actions (a
     // stutter step). etcd's Ready events, and the state it logs before handling a message.
     kObserve,
+    // A node adopts a new set of voters (etcd applying a configuration change): the spec's
+    // ChangeConfig, under its membership option.
+    kChangeConfig,
 };
-inline constexpr int kActionKinds = 17;
+inline constexpr int kActionKinds = 18;
 
 enum class Role : std::uint8_t { kFollower, kCandidate, kLeader };
 enum class MsgType : std::uint8_t {
@@ -120,6 +123,9 @@ struct Event {
     std::optional<Message> message;
     // Handle* actions that reply: the reply sent.
     std::optional<Message> reply;
+    // Init: the first configuration's voters, if not every node (the others start empty,
+    // at term 0, knowing no voters); ChangeConfig: the node's voters from now on.
+    std::vector<std::uint32_t> voters;
     Observed observed;
     bool operator==(const Event&) const = default;
 };

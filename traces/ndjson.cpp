@@ -399,6 +399,13 @@ Event read_event(object fields, const LineContext& c) {
                 break;
             }
             case Field::kState: e.observed = read_observed(c, value); break;
+            case Field::kConfig: {
+                array ids;
+                if (value.get_array().get(ids) != simdjson::SUCCESS) fail_expected(c, path, "an array of node ids", value);
+                std::size_t k = 0;
+                for (element id : ids) e.voters.push_back(read_node(c, id, path.at(k++)));
+                break;
+            }
         }
     }
     if (!(seen & bit(Field::kAction))) c.fail("missing field \"action\"");

@@ -226,6 +226,15 @@ void append_event(const Event& e, std::string& out) {
         append_string(out, *e.value);
     }
     if (allows(Field::kServers)) append_uint_field(out, "servers", e.servers);
+    if (allows(Field::kConfig) && (e.action == ActionKind::kChangeConfig || !e.voters.empty())) {
+        append_key(out, "config");
+        out += '[';
+        for (std::size_t k = 0; k < e.voters.size(); ++k) {
+            if (k > 0) out += ',';
+            append_uint(out, e.voters[k]);
+        }
+        out += ']';
+    }
     if (allows(Field::kState) && observed_anything(e.observed)) {
         append_key(out, "state");
         append_observed(out, e.observed);

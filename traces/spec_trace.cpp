@@ -35,6 +35,7 @@ ActionKind kind_of(spec::ActionKind k) {
         case spec::ActionKind::kHandleAppendEntriesResponse: return ActionKind::kHandleAppendEntriesResponse;
         case spec::ActionKind::kDuplicateMessage: return ActionKind::kDuplicateMessage;
         case spec::ActionKind::kDropMessage: return ActionKind::kDropMessage;
+        case spec::ActionKind::kChangeConfig: return ActionKind::kChangeConfig;
     }
     return ActionKind::kObserve;
 }

@@ -39,6 +39,7 @@ spec::ActionKind spec_kind(ActionKind k) {
         case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
         case ActionKind::kDropMessage: return S::kDropMessage;
         case ActionKind::kObserve: break;  // a stutter: no spec action
+        case ActionKind::kChangeConfig: return S::kChangeConfig;
     }
     return S::kRestart;
 }
@@ -267,6 +268,12 @@ std::vector<Validator::Instance> Validator::instances(const ub::State& s, const 
         case ActionKind::kAdvanceCommitIndex:
             out.push_back({ub::Action(kind, i), nullptr});
             break;
+        case ActionKind::kChangeConfig: {
+            ub::Action a(kind, i);
+            for (std::uint32_t v : e.voters) a.config |= std::uint64_t{1} << (v - 1);
+            out.push_back({std::move(a), nullptr});
+            break;
+        }
         case ActionKind::kClientRequest:
             out.push_back({ub::Action(kind, i, 0, e.value ? value_id(*e.value) : 0), nullptr});
             break;
@@ -467,10 +474,28 @@ bool Validator::start(const Event& e) {
     }
     const std::uint64_t term = o.term.value_or(candidates_.front().servers.front().current_term);
     if (!log.empty() && log.back().term > term) return fail(e, "Init: the starting log has entries of a later term than the nodes", {});
-    for (ub::Server& v : candidates_.front().servers) {
+    // The first configuration: every node, or the voters Init names; the others join later,
+    // from nothing (an empty log at term 0, knowing no voters).
+    std::uint64_t voters = 0;
+    for (std::uint32_t v : e.voters) {
+        if (v < 1 || v > servers_) return fail(e, "Init: voter s" + std::to_string(v) + " is not in the cluster", {});
+        voters |= std::uint64_t{1} << (v - 1);
+    }
+    if (!e.voters.empty() && !options_.spec.membership) {
+        return fail(e, "Init names the voters: a cluster whose membership changes needs the spec's membership option", {});
+    }
+    if (e.voters.empty()) voters = candidates_.front().servers.front().config;
+    for (std::uint32_t k = 0; k < servers_; ++k) {
+        ub::Server& v = candidates_.front().servers[k];
+        if (!(voters & (std::uint64_t{1} << k))) {
+            v.current_term = 0;
+            v.config = 0;
+            continue;
+        }
         v.current_term = term;
         v.log = log;
         v.commit_index = commit;
+        v.config = voters;
         std::fill(v.next_index.begin(), v.next_index.end(), log.size() + 1);
     }
     return true;
@@ -488,6 +513,9 @@ bool Validator::feed(const Event& e) {
     }
     if (servers_ == 0) return fail(e, "the trace does not start with Init", {});
     if (e.node < 1 || e.node > servers_) return fail(e, "node s" + std::to_string(e.node) + " is not in the cluster", {});
+    for (std::uint32_t v : e.voters) {
+        if (v < 1 || v > servers_) return fail(e, "voter s" + std::to_string(v) + " is not in the cluster", {});
+    }
     for (const Message* m : {e.message ? &*e.message : nullptr, e.reply ? &*e.reply : nullptr}) {
         if (m && (m->from < 1 || m->from > servers_ || m->to < 1 || m->to > servers_)) {
             return fail(e, "a message names a node outside the cluster", {});
