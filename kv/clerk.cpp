@@ -36,7 +36,7 @@ Clerk::Result Clerk::on_reply(std::uint32_t server, const Reply& reply) {
     return r;
 }
 
-Clerk::Result Clerk::on_timeout(std::uint64_t attempt) {
+Clerk::Result Clerk::on_no_reply(std::uint64_t attempt) {
     Result r;
     if (!current_ || attempt != attempt_) return r;  // that attempt was answered or superseded
     leader_hint_ = (attempt_server_ + 1) % servers_;

@@ -3,10 +3,11 @@
 // operation at a time, retried until some server answers it, with a fresh sequence number
 // per operation and the last known leader remembered. The runtime owns the network and the
 // timer: it sends what the clerk says, arms a timeout per attempt, and feeds back replies and
-// expired timeouts.
+// attempts that ended without one (the timer expired, or the network reported the call
+// failed, as labrpc's Call returning false).
 //
 // Retry rule: an attempt ends with kOk (done), kWrongLeader (try the next server at once) or
-// its timeout (try the next server). A late kOk from any earlier attempt of the current
+// no reply (try the next server). A late kOk from any earlier attempt of the current
 // operation also completes it: every kOk for one (client, seq) carries the same first result
 // (the dedup rule). Replies for earlier operations, and a second kOk, are ignored: an
 // operation is answered exactly once.
@@ -36,8 +37,8 @@ public:
     Send begin(OpKind kind, std::string key, std::string value);
     // A reply from `server` arrived.
     Result on_reply(std::uint32_t server, const Reply& reply);
-    // The timer of `attempt` expired.
-    Result on_timeout(std::uint64_t attempt);
+    // `attempt` ended without a reply: its timer expired or the call failed.
+    Result on_no_reply(std::uint64_t attempt);
 
     bool idle() const { return !current_; }
     ClientId id() const { return id_; }

@@ -124,18 +124,35 @@ void KvLab::start_op(Clerk ck, kv::OpKind kind, std::string key, std::string val
     send_request(ck, send);
 }
 
+// labrpc reports a call that cannot reach its server as failed (Call returns false) after
+// up to 100 ms; one the unreliable network drops, after its short delay; one whose reply is
+// dropped, when the handler returns. The clerk's own timeout is only for a handler that never
+// returns: a leader cut off from the majority that does not know it.
+constexpr Millis kUnreachableFailMaxMs = 100;
+
+void KvLab::call_failed(Clerk ck, std::uint64_t attempt, Millis after_ms) {
+    ++stats_.calls_failed;
+    after(after_ms, [this, ck, attempt] { clerk_result(ck, clerks_[ck].clerk.on_no_reply(attempt)); });
+}
+
 void KvLab::send_request(Clerk ck, const kv::Clerk::Send& send) {
     ++stats_.requests_sent;
     const std::uint64_t attempt = send.request.attempt;
     after(kKvRpcTimeoutMs, [this, ck, attempt] {
-        const kv::Clerk::Result r = clerks_[ck].clerk.on_timeout(attempt);
+        const kv::Clerk::Result r = clerks_[ck].clerk.on_no_reply(attempt);
         if (r.send) ++stats_.clerk_timeouts;
         clerk_result(ck, r);
     });
     const std::uint32_t s = send.server;
-    const std::optional<Millis> delay = kv_rpc_delay(cluster_.faults(), false, net_rng_);
-    if (!clerks_[ck].links[s] || !delay) {
+    if (!clerks_[ck].links[s] || !servers_[s].server) {
         ++stats_.requests_lost;
+        call_failed(ck, attempt, net_rng_.range(0, kUnreachableFailMaxMs));
+        return;
+    }
+    const std::optional<Millis> delay = kv_rpc_delay(cluster_.faults(), false, net_rng_);
+    if (!delay) {
+        ++stats_.requests_lost;
+        call_failed(ck, attempt, net_rng_.range(0, kUnreliableDelayMaxMs));
         return;
     }
     const std::uint64_t incarnation = servers_[s].incarnation;
@@ -143,6 +160,7 @@ void KvLab::send_request(Clerk ck, const kv::Clerk::Send& send) {
         // labrpc checks again on arrival: the link may be gone, the server shut down.
         if (!clerks_[ck].links[s] || !servers_[s].server || servers_[s].incarnation != incarnation) {
             ++stats_.requests_lost;
+            call_failed(ck, request.attempt, net_rng_.range(0, kUnreachableFailMaxMs));
             return;
         }
         handle_request(ck, s, request);
@@ -167,14 +185,21 @@ void KvLab::send_reply(std::uint32_t s, const kv::Reply& reply) {
     RAFT_ASSERT(ck < clerks_.size(), "replies go to known clerks");
     if (reply.err == kv::Err::kWrongLeader) ++stats_.wrong_leader_replies;
     const std::optional<Millis> delay = kv_rpc_delay(cluster_.faults(), true, net_rng_);
-    if (!clerks_[ck].links[s] || !delay) {
+    if (!delay) {
         ++stats_.replies_lost;
+        call_failed(ck, reply.attempt, 0);
+        return;
+    }
+    if (!clerks_[ck].links[s]) {
+        ++stats_.replies_lost;
+        call_failed(ck, reply.attempt, net_rng_.range(0, kUnreachableFailMaxMs));
         return;
     }
     const std::uint64_t incarnation = servers_[s].incarnation;
     after(*delay, [this, ck, s, incarnation, reply] {
         if (!clerks_[ck].links[s] || servers_[s].incarnation != incarnation) {
             ++stats_.replies_lost;  // a shut-down server's replies never arrive
+            call_failed(ck, reply.attempt, 0);
             return;
         }
         clerk_result(ck, clerks_[ck].clerk.on_reply(s, reply));

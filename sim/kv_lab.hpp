@@ -24,8 +24,9 @@
 
 namespace sim {
 
-// A clerk gives up on an attempt after this long and tries the next server: the only way to
-// leave a leader that is cut off from the majority and does not know it yet.
+// A clerk gives up on an attempt after this long and tries the next server: the way to leave
+// a leader that is cut off from the majority and does not know it yet, whose handler never
+// returns (lost calls are reported failed sooner, as labrpc does).
 inline constexpr Millis kKvRpcTimeoutMs = 300;
 // config.go's limit on one test (begin .. end).
 inline constexpr Millis kKvTestLimitMs = 120'000;
@@ -51,7 +52,8 @@ struct KvStats {
     std::uint64_t requests_sent = 0;
     std::uint64_t requests_lost = 0;  // by the network, a disabled link, or a dead server
     std::uint64_t replies_lost = 0;
-    std::uint64_t clerk_timeouts = 0;
+    std::uint64_t calls_failed = 0;    // reported to the clerk, as labrpc's Call returning false
+    std::uint64_t clerk_timeouts = 0;  // attempts the clerk gave up on by its own timer
     std::uint64_t wrong_leader_replies = 0;
 };
 
@@ -139,6 +141,7 @@ private:
     void run_next();  // the earliest event of the cluster or of the service
     Millis next_service_time() const;
     void send_request(Clerk ck, const kv::Clerk::Send& send);
+    void call_failed(Clerk ck, std::uint64_t attempt, Millis after_ms);
     void handle_request(Clerk ck, std::uint32_t server, const kv::Request& request);
     void send_reply(std::uint32_t server, const kv::Reply& reply);
     void clerk_result(Clerk ck, const kv::Clerk::Result& result);

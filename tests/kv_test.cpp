@@ -161,7 +161,7 @@ TEST(KvClerk, EachOperationGetsTheNextSeqAndStartsAtTheRememberedLeader) {
     kv::Clerk::Result r = ck.on_reply(0, kv::Reply{7, 1, s1.request.attempt, Err::kWrongLeader, ""});
     ASSERT_TRUE(r.send.has_value());
     EXPECT_EQ(r.send->server, 1u);
-    r = ck.on_timeout(r.send->request.attempt);
+    r = ck.on_no_reply(r.send->request.attempt);
     ASSERT_TRUE(r.send.has_value());
     EXPECT_EQ(r.send->server, 2u);
     EXPECT_EQ(r.send->request.op, s1.request.op);  // a retry is the same operation
@@ -176,7 +176,7 @@ TEST(KvClerk, EachOperationGetsTheNextSeqAndStartsAtTheRememberedLeader) {
 TEST(KvClerk, AnswersEachOperationOnceWhateverArrivesLate) {
     kv::Clerk ck(1, 3);
     const kv::Clerk::Send first = ck.begin(OpKind::kGet, "k", "");
-    const kv::Clerk::Result retry = ck.on_timeout(first.request.attempt);
+    const kv::Clerk::Result retry = ck.on_no_reply(first.request.attempt);
     ASSERT_TRUE(retry.send.has_value());
     // The first attempt's kOk arrives late: it completes the operation (same first result).
     const kv::Clerk::Result done = ck.on_reply(0, kv::Reply{1, 1, first.request.attempt, Err::kOk, "v"});
@@ -184,7 +184,7 @@ TEST(KvClerk, AnswersEachOperationOnceWhateverArrivesLate) {
     EXPECT_FALSE(done.send.has_value());
     // The retry's kOk, and stale refusals and timeouts, change nothing now.
     EXPECT_FALSE(ck.on_reply(1, kv::Reply{1, 1, retry.send->request.attempt, Err::kOk, "v"}).answer.has_value());
-    EXPECT_FALSE(ck.on_timeout(retry.send->request.attempt).send.has_value());
+    EXPECT_FALSE(ck.on_no_reply(retry.send->request.attempt).send.has_value());
     ck.begin(OpKind::kGet, "k", "");
     EXPECT_FALSE(ck.on_reply(1, kv::Reply{1, 1, retry.send->request.attempt, Err::kOk, "v"}).answer.has_value());
     EXPECT_FALSE(ck.on_reply(1, kv::Reply{1, 2, first.request.attempt, Err::kWrongLeader, ""}).send.has_value());

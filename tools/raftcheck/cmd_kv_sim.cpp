@@ -188,9 +188,10 @@ int run_free(const KvSimFlags& f) {
                     f.crashes ? "crashes " : "", f.partitions ? "partitions" : "");
         std::printf("ran %.1f s of virtual time in %.3f s of wall time\n", r.virtual_ms / 1000.0, seconds_since(t0));
         std::printf("clients:  %zu operations, %zu returned\n", r.operations, r.completed);
-        std::printf("requests: %llu sent, %llu lost, %llu replies lost, %llu clerk timeouts, %llu wrong-leader replies\n",
+        std::printf("requests: %llu sent, %llu lost, %llu replies lost, %llu calls failed, %llu clerk timeouts, %llu wrong-leader replies\n",
                     static_cast<unsigned long long>(r.kv.requests_sent), static_cast<unsigned long long>(r.kv.requests_lost),
-                    static_cast<unsigned long long>(r.kv.replies_lost), static_cast<unsigned long long>(r.kv.clerk_timeouts),
+                    static_cast<unsigned long long>(r.kv.replies_lost), static_cast<unsigned long long>(r.kv.calls_failed),
+                    static_cast<unsigned long long>(r.kv.clerk_timeouts),
                     static_cast<unsigned long long>(r.kv.wrong_leader_replies));
         std::printf("raft:     %llu leaders elected, %llu entries applied, %llu crashes\n",
                     static_cast<unsigned long long>(r.cluster.leaders_elected),
