@@ -211,6 +211,8 @@ void speed(std::uint64_t seed, const KvLabOptions& options) {
     const Millis start = cfg.now();
     for (std::uint64_t i = 0; i < kNumOps; ++i) cfg.append(ck, "x", append_value(0, i));
     const Millis dur = cfg.now() - start;
+    cfg.log(1, num(kNumOps) + " appends in " + num(static_cast<std::uint64_t>(dur)) + " ms of virtual time (" +
+                   num(static_cast<std::uint64_t>(dur) * 1000 / kNumOps) + " us/op)");
     check_clnt_appends(cfg, 0, cfg.get(ck, "x"), kNumOps);
     if (dur * kOpsPerInterval > static_cast<Millis>(kNumOps) * kHeartbeatIntervalMs) {
         cfg.fail("Operations completed too slowly " + num(static_cast<std::uint64_t>(dur)) + " ms for " + num(kNumOps) +

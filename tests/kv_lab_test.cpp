@@ -147,29 +147,33 @@ TEST(KvPlantedBugs, OriginalChecksCatchARetriedAppendAppliedTwice) {
     }
 }
 
+struct HistoryOp {
+    std::string kind, value, output;
+    std::int64_t call = 0, ret = INT64_MAX;  // INT64_MAX: never returned
+};
+
 // A stale read, found without a full linearizability check: a Get of key k that misses the
 // value of a write W to k (values are unique tokens) although W returned before the Get was
 // called and no Put to k could be ordered between them (every Put other than W either
 // returned before W was called or was called after the Get returned). Appends never remove
 // a token, so no linearization explains such a Get. Returns a description of the first.
 std::optional<std::string> find_stale_read(const nlohmann::json& history) {
-    const auto& ops = history.at("operations");
-    auto time = [](const nlohmann::json& o, const char* field) {
-        return o.at(field).is_null() ? INT64_MAX : o.at(field).get<std::int64_t>();
-    };
-    for (const auto& g : ops) {
-        if (g.at("kind") != "get" || g.at("return").is_null()) continue;
-        const std::string output = g.at("output");
-        for (const auto& w : ops) {
-            if (w.at("kind") == "get" || w.at("key") != g.at("key") || time(w, "return") >= time(g, "call")) continue;
-            bool put_between = false;
-            for (const auto& p : ops) {
-                put_between |= &p != &w && p.at("kind") == "put" && p.at("key") == g.at("key") &&
-                               time(p, "call") < time(g, "return") && time(p, "return") > time(w, "call");
-            }
-            if (!put_between && output.find(w.at("value").get<std::string>()) == std::string::npos) {
-                return "get of key " + g.at("key").get<std::string>() + " called at " + std::to_string(time(g, "call")) +
-                       " misses \"" + w.at("value").get<std::string>() + "\" written before";
+    std::map<std::string, std::vector<HistoryOp>> by_key;
+    for (const auto& o : history.at("operations")) {
+        HistoryOp op{o.at("kind"), o.value("value", ""), o.value("output", ""), o.at("call"), INT64_MAX};
+        if (!o.at("return").is_null()) op.ret = o.at("return");
+        by_key[o.at("key")].push_back(std::move(op));
+    }
+    for (const auto& [key, ops] : by_key) {
+        for (const HistoryOp& g : ops) {
+            if (g.kind != "get" || g.ret == INT64_MAX) continue;
+            for (const HistoryOp& w : ops) {
+                if (w.kind == "get" || w.ret >= g.call) continue;
+                bool put_between = false;
+                for (const HistoryOp& p : ops) put_between |= &p != &w && p.kind == "put" && p.call < g.ret && p.ret > w.call;
+                if (!put_between && g.output.find(w.value) == std::string::npos) {
+                    return "get of key " + key + " called at " + std::to_string(g.call) + " misses \"" + w.value + "\" written before";
+                }
             }
         }
     }
