@@ -27,3 +27,19 @@ for bug in NoDedup LocalReadByLeader; do
   echo "== planted $bug: $seeds seeds, $jobs threads (passed = seeds it went unnoticed) =="
   { $bin kv-sim --scenario all --seed 1 --seeds "$seeds" --jobs "$jobs" --plant-bug "$bug" || true; } | awk '/^FAIL/ { exit } { print }'
 done
+
+# The random-key test checks no Get itself (the original leaves that to porcupine): count the
+# stale reads its histories hold, with the bug and without.
+echo
+echo "== stale reads in PersistPartitionUnreliableLinearizable histories, seeds 1-10 =="
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+for bug in LocalReadByLeader none; do
+  for seed in $(seq 1 10); do
+    plant=(); [ "$bug" = none ] || plant=(--plant-bug "$bug")
+    $bin kv-sim --scenario PersistPartitionUnreliableLinearizable --seed "$seed" "${plant[@]}" \
+      --history "$scratch/$bug-$seed.json" >/dev/null || true
+  done
+  echo "-- $bug"
+  python3 bench/kv_stale_reads.py "$scratch/$bug"-*.json | sed "s|$scratch/||"
+done
