@@ -51,8 +51,11 @@ void check(KvLab& cfg, KvLab::Clerk ck, const std::string& key, const std::strin
 // every Get of its own key against what it appended.
 class GenericClient {
 public:
-    GenericClient(KvLab& cfg, std::uint32_t cli, std::uint32_t nclients, bool randomkeys, const bool& stop)
-        : cfg_(cfg), cli_(cli), nclients_(nclients), randomkeys_(randomkeys), stop_(stop) {}
+    // `max_operations`: the client also stops once the history holds that many calls (the
+    // free run's --operations), so a history can have an exact size.
+    GenericClient(KvLab& cfg, std::uint32_t cli, std::uint32_t nclients, bool randomkeys, const bool& stop,
+                  std::size_t max_operations = SIZE_MAX)
+        : cfg_(cfg), cli_(cli), nclients_(nclients), randomkeys_(randomkeys), stop_(stop), max_operations_(max_operations) {}
 
     void start() {
         ck_ = cfg_.make_client(cfg_.all());
@@ -67,7 +70,7 @@ public:
 
 private:
     void next() {
-        if (stop_) {
+        if (stop_ || cfg_.history().operations().size() >= max_operations_) {
             finished_ = true;
             return;
         }
@@ -101,6 +104,7 @@ private:
     std::uint32_t nclients_;
     bool randomkeys_;
     const bool& stop_;
+    std::size_t max_operations_;
     KvLab::Clerk ck_ = 0;
     std::string last_;
     std::uint64_t j_ = 0;
@@ -345,12 +349,12 @@ KvFreeRunReport kv_free_run(const KvFreeRunOptions& o) {
     bool stop = false;
     std::vector<std::unique_ptr<GenericClient>> clients;
     for (std::uint32_t cli = 0; cli < o.clients; ++cli) {
-        clients.push_back(std::make_unique<GenericClient>(cfg, cli, o.clients, true, stop));
+        clients.push_back(std::make_unique<GenericClient>(cfg, cli, o.clients, true, stop, o.max_operations));
         clients.back()->start();
     }
     // Faults change every election timeout or so: a new split of the servers, a restart of
     // a server that is down, a shutdown of another.
-    for (Millis t = 0; t < o.duration_ms; t += kElectionTimeoutMs) {
+    for (Millis t = 0; t < o.duration_ms && cfg.history().operations().size() < o.max_operations; t += kElectionTimeoutMs) {
         if (o.partitions) {
             std::vector<std::uint32_t> pa[2];
             for (std::uint32_t i = 0; i < o.servers; ++i) pa[cfg.rng().below(2)].push_back(i);

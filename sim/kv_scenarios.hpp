@@ -8,6 +8,7 @@
 // linearizability checker, which replaces the originals' porcupine call.
 
 #include <cstdint>
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -27,11 +28,14 @@ const KvScenario* find_kv_scenario(std::string_view name);
 
 // A free-running workload: `clients` clerks doing GenericTest's random-key mix (append 50%,
 // put 5%, get 45%) over `duration_ms` of faults, then the network heals, every server runs
-// again, and each clerk finishes its operation in flight.
+// again, and each clerk finishes its operation in flight. With `max_operations`, the faults and
+// the clients stop as soon as that many operations were called (or the time is up), so the
+// history holds exactly that many unless time ran out first.
 struct KvFreeRunOptions {
     std::uint32_t servers = 5;
     std::uint32_t clients = 5;
     Millis duration_ms = 10'000;
+    std::size_t max_operations = SIZE_MAX;
     std::uint64_t seed = 1;
     bool unreliable = false;
     bool crashes = false;

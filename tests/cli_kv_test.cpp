@@ -49,6 +49,14 @@ TEST(CliKv, FreeRunUnderEveryFaultIsSafeAndWritesItsHistory) {
     for (const auto& o : h.at("operations")) EXPECT_FALSE(o.at("return").is_null()) << "every clerk finishes after the heal: " << o;
 }
 
+TEST(CliKv, FreeRunStopsAtExactlyTheOperationsAskedFor) {
+    const std::string path = ::testing::TempDir() + "kv_free_ops.json";
+    const CliRun r = run_cli("kv-sim --servers 3 --clients 6 --operations 250 --seconds 600 --unreliable --seed 2 --history " + path);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(path);
+    EXPECT_EQ(nlohmann::json::parse(in).at("operations").size(), 250u);
+}
+
 TEST(CliKv, PlantedDedupBugFailsTheScenario) {
     const CliRun r = run_cli("kv-sim --scenario Unreliable --seed 1 --plant-bug NoDedup");
     EXPECT_EQ(r.exit_code, 1) << r.output;

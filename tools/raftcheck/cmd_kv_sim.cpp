@@ -27,6 +27,7 @@ struct KvSimFlags {
     std::uint32_t servers = 5;
     std::uint32_t clients = 5;
     double seconds = 10;
+    std::size_t operations = 0;  // 0: no limit
     bool unreliable = false;
     bool crashes = false;
     bool partitions = false;
@@ -48,6 +49,7 @@ std::string replay_command(const KvSimFlags& f, std::uint64_t seed) {
         char buf[32];
         std::snprintf(buf, sizeof buf, " --seconds %g", f.seconds);
         cmd += buf;
+        if (f.operations > 0) cmd += " --operations " + std::to_string(f.operations);
         if (f.unreliable) cmd += " --unreliable";
         if (f.crashes) cmd += " --crashes";
         if (f.partitions) cmd += " --partitions";
@@ -172,6 +174,7 @@ int run_free(const KvSimFlags& f) {
     o.servers = f.servers;
     o.clients = f.clients;
     o.duration_ms = static_cast<sim::Millis>(f.seconds * 1000);
+    if (f.operations > 0) o.max_operations = f.operations;
     o.seed = f.seed;
     o.unreliable = f.unreliable;
     o.crashes = f.crashes;
@@ -183,9 +186,11 @@ int run_free(const KvSimFlags& f) {
     int code = kExitOk;
     try {
         const sim::KvFreeRunReport r = sim::kv_free_run(o);
-        std::printf("raftcheck kv-sim: %u servers, %u clients, seed %llu, %.1f s of faults (%s%s%s)\n", f.servers, f.clients,
-                    static_cast<unsigned long long>(f.seed), f.seconds, f.unreliable ? "unreliable " : "",
-                    f.crashes ? "crashes " : "", f.partitions ? "partitions" : "");
+        std::string faults = f.unreliable ? "unreliable network" : "";
+        if (f.crashes) faults += std::string(faults.empty() ? "" : ", ") + "crashes";
+        if (f.partitions) faults += std::string(faults.empty() ? "" : ", ") + "partitions";
+        std::printf("raftcheck kv-sim: %u servers, %u clients, seed %llu, faults: %s\n", f.servers, f.clients,
+                    static_cast<unsigned long long>(f.seed), faults.empty() ? "none" : faults.c_str());
         std::printf("ran %.1f s of virtual time in %.3f s of wall time\n", r.virtual_ms / 1000.0, seconds_since(t0));
         std::printf("clients:  %zu operations, %zu returned\n", r.operations, r.completed);
         std::printf("requests: %llu sent, %llu lost, %llu replies lost, %llu calls failed, %llu clerk timeouts, %llu wrong-leader replies\n",
@@ -220,6 +225,8 @@ Runner add_kv_sim_command(CLI::App& app) {
     cmd->add_option("--servers,-n", flags->servers, "Free run: number of servers")->check(CLI::Range(1u, 32u));
     cmd->add_option("--clients,-c", flags->clients, "Free run: number of clerks")->check(CLI::Range(1u, 100u));
     cmd->add_option("--seconds", flags->seconds, "Free run: virtual seconds of workload under faults")->check(CLI::Range(0.1, 3600.0));
+    cmd->add_option("--operations", flags->operations, "Free run: stop after this many operations (or --seconds, if sooner)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
     cmd->add_flag("--unreliable", flags->unreliable, "Free run: lose 10% of messages, delay the rest");
     cmd->add_flag("--crashes", flags->crashes, "Free run: shut servers down and restart them");
     cmd->add_flag("--partitions", flags->partitions, "Free run: split the servers into two groups, anew every second");
