@@ -2,14 +2,6 @@
 
 namespace kv {
 
-const char* to_string(Err err) {
-    switch (err) {
-        case Err::kOk: return "OK";
-        case Err::kWrongLeader: return "ErrWrongLeader";
-    }
-    RAFT_ASSERT(false, "unknown Err");
-}
-
 Server::Server(ApplyFn apply) : apply_(std::move(apply)) {
     if (!apply_) apply_ = [](StateMachine& sm, const Op& op) { return sm.apply(op); };
 }

@@ -119,7 +119,7 @@ void KvLab::start_op(Clerk ck, kv::OpKind kind, std::string key, std::string val
     ClerkSlot& slot = clerks_[ck];
     slot.history_op = history_.call(ck, kind, key, value, now());
     slot.done = std::move(done);
-    log(2, "c" + std::to_string(ck) + " calls " + kv::to_string(kind) + " key=" + key);
+    if (options_.verbosity >= 2) log(2, "c" + std::to_string(ck) + " calls " + kv::to_string(kind) + " key=" + key);
     const kv::Clerk::Send send = slot.clerk.begin(kind, std::move(key), std::move(value));
     send_request(ck, send);
 }
@@ -184,6 +184,10 @@ void KvLab::send_reply(std::uint32_t s, const kv::Reply& reply) {
     const Clerk ck = reply.client;
     RAFT_ASSERT(ck < clerks_.size(), "replies go to known clerks");
     if (reply.err == kv::Err::kWrongLeader) ++stats_.wrong_leader_replies;
+    if (options_.verbosity >= 2) {
+        log(2, "n" + std::to_string(s) + " answers c" + std::to_string(ck) + "#" + std::to_string(reply.seq) + " attempt " +
+                   std::to_string(reply.attempt) + ": " + kv::to_string(reply.err));
+    }
     const std::optional<Millis> delay = kv_rpc_delay(cluster_.faults(), true, net_rng_);
     if (!delay) {
         ++stats_.replies_lost;
@@ -211,7 +215,7 @@ void KvLab::clerk_result(Clerk ck, const kv::Clerk::Result& result) {
     if (!result.answer) return;
     ClerkSlot& slot = clerks_[ck];
     history_.returned(slot.history_op, *result.answer, now());
-    log(2, "c" + std::to_string(ck) + " returns");
+    if (options_.verbosity >= 2) log(2, "c" + std::to_string(ck) + " returns");
     Done done = std::move(slot.done);
     slot.done = nullptr;
     if (done) done(*result.answer);  // may start the clerk's next operation
