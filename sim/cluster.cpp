@@ -78,7 +78,7 @@ void Cluster::send(const raft::Message& m) {
     ++stats_.messages_sent;
     const Node& from = nodes_[m.from.value];
     const Node& to = nodes_[m.to.value];
-    if (!from.connected || !to.connected) {
+    if (!from.connected || !to.connected || from.group != to.group) {
         ++stats_.messages_undeliverable;
         if (options_.observer) options_.observer->lost(m);
         return;
@@ -109,7 +109,7 @@ void Cluster::deliver(std::uint64_t slot) {
     const Node& to = nodes_[f.message.to.value];
     // labrpc checks again on arrival: a server that crashed or was cut off since the send
     // never sees the message, and a crashed sender's old incarnation gets no reply.
-    if (!to.alive || !to.connected || !from.connected || to.incarnation != f.to_incarnation ||
+    if (!to.alive || !to.connected || !from.connected || from.group != to.group || to.incarnation != f.to_incarnation ||
         from.incarnation != f.from_incarnation) {
         ++stats_.messages_undeliverable;
         if (options_.observer) options_.observer->lost(f.message);

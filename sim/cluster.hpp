@@ -88,6 +88,10 @@ public:
     void crash(std::uint32_t i);     // volatile state gone; stable storage kept
     void restart(std::uint32_t i);   // a crashed node comes back from stable storage
     void set_faults(NetworkFaults faults) { faults_ = faults; }
+    // Partitions (6.824 kvraft's config.partition): servers talk only within their group.
+    // All start in group 0.
+    void set_group(std::uint32_t i, std::uint32_t group) { nodes_[i].group = group; }
+    std::uint32_t group(std::uint32_t i) const { return nodes_[i].group; }
     const NetworkFaults& faults() const { return faults_; }
 
     // ---- clients ----
@@ -128,6 +132,7 @@ private:
         raft::PersistentState storage;
         bool alive = true;
         bool connected = true;
+        std::uint32_t group = 0;
         std::uint64_t incarnation = 0;
         std::uint64_t election_timer_generation = 0;
         raft::LogIndex next_apply_index{1};

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     raftcheck::Runner explore = raftcheck::add_explore_command(app);
     raftcheck::Runner replay = raftcheck::add_replay_command(app);
     raftcheck::Runner validate = raftcheck::add_validate_command(app);
+    raftcheck::Runner kv_sim = raftcheck::add_kv_sim_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("explore")) return explore();
         if (app.got_subcommand("replay")) return replay();
         if (app.got_subcommand("validate")) return validate();
+        if (app.got_subcommand("kv-sim")) return kv_sim();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;
