@@ -69,6 +69,13 @@ bool log_terms_grow(const State& s, const Params& p) {
     return true;
 }
 
+bool primary_was_elected(const State& s, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        if (s.leader[i] && s.term[i] == 0) return false;
+    }
+    return true;
+}
+
 bool primary_term_bounds_its_log(const State& s, const Params& p) {
     for (std::uint32_t i = 0; i < p.servers; ++i) {
         if (s.leader[i] && s.last_term(i) > s.term[i]) return false;
@@ -158,6 +165,7 @@ const std::vector<Property>& safety_properties() {
 const std::vector<Property>& lemmas() {
     static const std::vector<Property> all = {
         {"LogTermsGrow", "terms never decrease along a log", log_terms_grow},
+        {"PrimaryWasElected", "a Primary's term is at least 1: it won an election", primary_was_elected},
         {"PrimaryTermBoundsItsLog", "a Primary's log has no entry of a term above its currentTerm", primary_term_bounds_its_log},
         {"EntryImpliesElection", "an entry of term t exists only if a quorum has reached term t (an election for t happened)",
          entry_implies_election},
