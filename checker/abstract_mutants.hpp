@@ -61,8 +61,11 @@ inline std::vector<sa::Action> bug_actions(Bug bug, const sa::Params& p) {
     return out;
 }
 
-// The successor under the bug's version of the action, or false when that is not enabled.
+// The successor under the bug's version of the action, or false when that is not enabled
+// (or `a` is not of the kind the bug corrupts).
 inline bool apply_bug(Bug bug, const sa::State& s, const sa::Params& p, const sa::Action& a, sa::State& out) {
+    const sa::ActionKind kind = bug == Bug::kCommitWithoutCurrentTermQuorum ? sa::ActionKind::kCommitEntry : sa::ActionKind::kBecomeLeader;
+    if (a.kind != kind) return false;
     const std::uint32_t i = a.i;
     auto in_q = [&](std::uint32_t v) { return (a.quorum >> v & 1) != 0; };
     switch (bug) {
