@@ -54,9 +54,15 @@ public:
         return XXH3_64bits(scratch.data(), scratch.size());
     }
 
+    // Look for one state instead of checking properties: reaching it is the "violation"
+    // (kReachedTarget), and the counterexample is the shortest behaviour that leads to it.
+    static constexpr const char* kReachedTarget = "ReachedTheState";
+    void set_target(const State& s) { target_ = s; }
+
     // Only the four safety properties, or the lemmas too.
     void check_lemmas(bool on) { check_lemmas_ = on; }
     const char* violated_invariant(const State& s) const {
+        if (target_) return s == *target_ ? kReachedTarget : nullptr;
         const std::size_t n = check_lemmas_ ? properties_.size() : spec::abstract::safety_properties().size();
         for (std::size_t k = 0; k < n; ++k) {
             if (!properties_[k].holds(s, params_)) return properties_[k].name;
@@ -88,6 +94,7 @@ private:
     std::vector<Label> bug_actions_;
     std::vector<spec::abstract::Property> properties_;
     std::optional<State> start_;
+    std::optional<State> target_;
     bool check_lemmas_ = true;
 };
 

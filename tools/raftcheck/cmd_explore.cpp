@@ -37,6 +37,7 @@ struct ExploreFlags {
     std::string plant_bug;
     double max_memory_gib = 0;  // 0: 80% of the machine's memory
     std::string from_path;      // raft-abstract: a state file to start from
+    std::string find_path;      // raft-abstract: a state file to search for
 };
 
 // 80% of physical memory: room for the rest of the process and the machine.
@@ -109,12 +110,12 @@ void print_violation(const Model& model, const checker::Violation<Model>& v) {
 }
 
 int run(const ExploreFlags& f) {
-    if (f.model == "raft-abstract" || !f.from_path.empty()) {
+    if (f.model == "raft-abstract" || !f.from_path.empty() || !f.find_path.empty()) {
         if (f.model != "raft-abstract") {
-            std::fprintf(stderr, "raftcheck: --from is for --model raft-abstract\n");
+            std::fprintf(stderr, "raftcheck: --from and --find are for --model raft-abstract\n");
             return kExitUsage;
         }
-        return explore_abstract({f.params.servers, f.params.max_term, f.params.max_log, f.plant_bug, f.from_path, f.trace_path, f.json,
+        return explore_abstract({f.params.servers, f.params.max_term, f.params.max_log, f.plant_bug, f.from_path, f.find_path, f.trace_path, f.json,
                                  f.dfs, f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency()), f.max_depth,
                                  f.progress});
     }
@@ -272,6 +273,7 @@ Runner add_explore_command(CLI::App& app) {
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
                     "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote");
     cmd->add_option("--from", f->from_path, "raft-abstract: explore from this state file (e.g. a CTI written by `raftcheck prove`)");
+    cmd->add_option("--find", f->find_path, "raft-abstract: search from Init for the state of this file (is a CTI reachable?)");
     return [f] { return run(*f); };
 }
 

@@ -143,10 +143,11 @@ int run(const ProveFlags& f) {
     for (const auto& con : conjuncts) {
         if (con.name == c.conjunct) std::printf(": %s", con.meaning.c_str());
     }
-    std::printf("\n\nwritten to %s. Is the state reachable (a real bug) or is a lemma too weak? Ask the explorer:\n"
-                "  raftcheck explore --model raft-abstract --from %s%s\n",
-                f.cti_path.c_str(), f.cti_path.c_str(), o.bug ? (" --plant-bug " + f.plant_bug).c_str() : "");
-    std::printf("(it explores onward from the state; whether Init reaches it, `raftcheck bmc` or `explore` from Init can say)\n");
+    const std::string bug_flag = o.bug ? " --plant-bug " + f.plant_bug : "";
+    std::printf("\n\nwritten to %s. A real bug, or a lemma too weak to exclude an unreachable state? Ask the explorer:\n"
+                "  raftcheck explore --model raft-abstract --find %s%s   (is the state reachable from Init?)\n"
+                "  raftcheck explore --model raft-abstract --from %s%s   (what follows from it)\n",
+                f.cti_path.c_str(), f.cti_path.c_str(), bug_flag.c_str(), f.cti_path.c_str(), bug_flag.c_str());
     if (disagreement) {
         std::printf("\nINTERNAL ERROR: the Z3 encoding and the C++ model disagree on this CTI: %s\n", c.disagreement.c_str());
         return kExitUsage;

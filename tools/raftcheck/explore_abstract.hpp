@@ -12,6 +12,7 @@ struct AbstractExploreArgs {
     std::uint32_t max_log = 3;
     std::string plant_bug;
     std::string from_path;   // a state file to start from instead of Init
+    std::string find_path;   // a state file: search Init's behaviours for that state
     std::string trace_path;  // where to write a counterexample
     bool json = false;
     bool dfs = false;
