@@ -3,6 +3,7 @@
 
 #include "prove/encoding.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -10,7 +11,14 @@ namespace prove {
 
 using z3::expr;
 
-const char* scalars_name(Scalars s) { return s == Scalars::kInt ? "int" : "bv"; }
+const char* scalars_name(Scalars s) {
+    switch (s) {
+        case Scalars::kInt: return "int";
+        case Scalars::kBitVector: return "bv";
+        case Scalars::kEnum: return "enum";
+    }
+    return "?";
+}
 
 namespace {
 
@@ -37,19 +45,68 @@ Encoding::Encoding(z3::context& ctx, sa::Params params, Scalars scalars, std::op
     // so that no sum wraps.
     const unsigned largest = std::max(params_.max_term, params_.max_log) + 1;
     bv_width_ = static_cast<unsigned>(std::bit_width(largest));
+    if (scalars_ == Scalars::kEnum) {
+        std::vector<std::string> names;
+        for (unsigned v = 0; v <= largest; ++v) names.push_back("v" + std::to_string(v));
+        std::vector<const char*> cnames;
+        for (const auto& n : names) cnames.push_back(n.c_str());
+        z3::func_decl_vector consts(ctx_), testers(ctx_);
+        ctx_.enumeration_sort("Val", static_cast<unsigned>(cnames.size()), cnames.data(), consts, testers);
+        for (unsigned v = 0; v < consts.size(); ++v) enum_values_.push_back(consts[v]());
+    }
     conjuncts_.push_back({"TypeOK", "every variable lies in its finite domain (the bounds)", false});
     for (const auto& p : sa::safety_properties()) conjuncts_.push_back({p.name, p.meaning, false});
     for (const auto& p : sa::lemmas()) conjuncts_.push_back({p.name, p.meaning, true});
 }
 
-expr Encoding::num(unsigned v) const { return scalars_ == Scalars::kInt ? ctx_.int_val(v) : ctx_.bv_val(v, bv_width_); }
-expr Encoding::scalar(const std::string& name) const {
-    return scalars_ == Scalars::kInt ? ctx_.int_const(name.c_str()) : ctx_.bv_const(name.c_str(), bv_width_);
+expr Encoding::num(unsigned v) const {
+    switch (scalars_) {
+        case Scalars::kInt: return ctx_.int_val(v);
+        case Scalars::kBitVector: return ctx_.bv_val(v, bv_width_);
+        case Scalars::kEnum: return enum_values_.at(v);
+    }
+    throw std::logic_error("scalars");
 }
-expr Encoding::le(const expr& a, const expr& b) const { return scalars_ == Scalars::kInt ? a <= b : z3::ule(a, b); }
-expr Encoding::lt(const expr& a, const expr& b) const { return scalars_ == Scalars::kInt ? a < b : z3::ult(a, b); }
-expr Encoding::plus(const expr& a, int d) const { return d >= 0 ? a + num(static_cast<unsigned>(d)) : a - num(static_cast<unsigned>(-d)); }
-unsigned Encoding::value(const z3::model& m, const expr& e) const { return m.eval(e, true).get_numeral_uint(); }
+expr Encoding::scalar(const std::string& name) const {
+    switch (scalars_) {
+        case Scalars::kInt: return ctx_.int_const(name.c_str());
+        case Scalars::kBitVector: return ctx_.bv_const(name.c_str(), bv_width_);
+        case Scalars::kEnum: return ctx_.constant(name.c_str(), enum_values_.front().get_sort());
+    }
+    throw std::logic_error("scalars");
+}
+expr Encoding::position(const expr& e) const {
+    expr out = ctx_.int_val(static_cast<unsigned>(enum_values_.size() - 1));
+    for (std::size_t v = enum_values_.size() - 1; v-- > 0;) out = z3::ite(e == enum_values_[v], ctx_.int_val(static_cast<unsigned>(v)), out);
+    return out;
+}
+expr Encoding::le(const expr& a, const expr& b) const {
+    switch (scalars_) {
+        case Scalars::kInt: return a <= b;
+        case Scalars::kBitVector: return z3::ule(a, b);
+        case Scalars::kEnum: return position(a) <= position(b);
+    }
+    throw std::logic_error("scalars");
+}
+expr Encoding::lt(const expr& a, const expr& b) const {
+    switch (scalars_) {
+        case Scalars::kInt: return a < b;
+        case Scalars::kBitVector: return z3::ult(a, b);
+        case Scalars::kEnum: return position(a) < position(b);
+    }
+    throw std::logic_error("scalars");
+}
+expr Encoding::plus(const expr& a, int d) const {
+    if (scalars_ != Scalars::kEnum) return d >= 0 ? a + num(static_cast<unsigned>(d)) : a - num(static_cast<unsigned>(-d));
+    // Values that would leave the domain stay at its edge; the guards never let that happen.
+    const int top = static_cast<int>(enum_values_.size()) - 1;
+    expr out = enum_values_.back();
+    for (int v = top; v-- > 0;) out = z3::ite(a == enum_values_[v], enum_values_[std::clamp(v + d, 0, top)], out);
+    return out;
+}
+unsigned Encoding::value(const z3::model& m, const expr& e) const {
+    return m.eval(scalars_ == Scalars::kEnum ? position(e) : e, true).get_numeral_uint();
+}
 
 SymState Encoding::make_state(const std::string& tag) const {
     SymState s;

@@ -4,8 +4,8 @@
 // formula, expanded over the N servers, L log slots and T terms of the bounds.
 //
 // Choices (see the README's measurements): every scalar (a term, a length, an entry's term)
-// is either an Int with range constraints or a bit-vector wide enough that term+1 cannot
-// wrap; sets of servers are N Booleans; quorums are counted with z3::atleast, so a negated
+// is an Int with range constraints, a bit-vector wide enough that term+1 cannot wrap, or a
+// value of a finite enumeration sort; sets of servers are N Booleans; quorums are counted with z3::atleast, so a negated
 // lemma needs no enumeration of quorums, and the quorum of an election or a commit is N fresh
 // Booleans shared by all action instances of a step. Next has one selector literal per action
 // instance (at most one true; none is a stutter), `selector => guard`, and for each variable
@@ -25,7 +25,9 @@ namespace prove {
 
 namespace sa = spec::abstract;
 
-enum class Scalars { kInt, kBitVector };
+// Int with range constraints, bit-vectors, or a finite enumeration sort (values v0..vD,
+// compared through their position).
+enum class Scalars { kInt, kBitVector, kEnum };
 const char* scalars_name(Scalars s);
 
 // One copy of the state variables.
@@ -94,6 +96,8 @@ private:
     z3::expr lt(const z3::expr& a, const z3::expr& b) const;
     z3::expr plus(const z3::expr& a, int d) const;
     unsigned value(const z3::model& m, const z3::expr& e) const;
+    // kEnum: the position of a value, as an Int.
+    z3::expr position(const z3::expr& e) const;
 
     // Entry `index` (1-based) of server v has term t.
     z3::expr has(const SymState& s, std::uint32_t v, std::uint32_t index, const z3::expr& t) const;
@@ -110,6 +114,7 @@ private:
     Scalars scalars_;
     std::optional<abstract_mutants::Bug> bug_;
     unsigned bv_width_ = 0;
+    std::vector<z3::expr> enum_values_;  // kEnum: v0, v1, ...
     std::vector<Conjunct> conjuncts_;
 };
 

@@ -36,13 +36,13 @@ struct Session {
     std::unique_ptr<z3::solver> solver;
 };
 
-Session& session(const sa::Params& p, std::optional<Bug> bug) {
-    static std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, int>, std::unique_ptr<Session>> sessions;
-    auto& slot = sessions[{p.servers, p.max_term, p.max_log, bug ? static_cast<int>(*bug) : -1}];
+Session& session(const sa::Params& p, std::optional<Bug> bug, prove::Scalars scalars) {
+    static std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, int, int>, std::unique_ptr<Session>> sessions;
+    auto& slot = sessions[{p.servers, p.max_term, p.max_log, bug ? static_cast<int>(*bug) : -1, static_cast<int>(scalars)}];
     if (!slot) {
         slot = std::make_unique<Session>();
         Session& x = *slot;
-        x.enc = std::make_unique<prove::Encoding>(x.ctx, p, prove::Scalars::kInt, bug);
+        x.enc = std::make_unique<prove::Encoding>(x.ctx, p, scalars, bug);
         x.s = std::make_unique<prove::SymState>(x.enc->make_state("0"));
         x.t = std::make_unique<prove::SymState>(x.enc->make_state("1"));
         x.step = std::make_unique<prove::Step>(x.enc->next(*x.s, *x.t, "0"));
@@ -79,6 +79,12 @@ sa::Params random_params() {
     return choices[pick<int>(0, 4)];
 }
 
+// Every scalar encoding must mean the same.
+prove::Scalars random_scalars() {
+    const prove::Scalars all[] = {prove::Scalars::kInt, prove::Scalars::kBitVector, prove::Scalars::kEnum};
+    return all[pick<int>(0, 3)];
+}
+
 std::optional<Bug> random_bug() {
     const int k = pick<int>(-3, 3);  // half the cases without a bug
     if (k < 0) return std::nullopt;
@@ -100,7 +106,7 @@ RC_GTEST_PROP(AbstractEncoding, AgreesWithTheCppModelOnEnablednessAndSuccessor, 
         sa::State ignored;
         if (sa::apply(s, p, a, ignored) || (bug && abstract_mutants::apply_bug(*bug, s, p, a, ignored))) enabled_here.push_back(a);
     }
-    Session& x = session(p, bug);
+    Session& x = session(p, bug, random_scalars());
     for (int round = 0; round < 8; ++round) {
         const bool from_enabled = round % 2 == 1 && !enabled_here.empty();
         const sa::Action a = from_enabled ? enabled_here[pick<std::size_t>(0, enabled_here.size())]
@@ -136,7 +142,7 @@ RC_GTEST_PROP(AbstractEncoding, EveryConjunctAgreesWithItsCppPredicate, ()) {
     const sa::Params p = random_params();
     const sa::State s = random_state(p);
     RC_PRE(sa::well_formed(s, p));
-    Session& x = session(p, std::nullopt);
+    Session& x = session(p, std::nullopt, random_scalars());
     x.solver->push();
     x.solver->add(x.enc->equals(*x.s, s));
     RC_ASSERT(x.solver->check() == z3::sat);

@@ -29,12 +29,13 @@ TEST(Prove, CorrectModelIsInductiveForThreeServers) {
     for (const prove::Check& c : r.checks) EXPECT_TRUE(c.holds) << c.action << " " << c.conjunct;
 }
 
-TEST(Prove, BitVectorsAndEveryModeAgree) {
+TEST(Prove, EveryEncodingAndModeAgrees) {
     const std::pair<prove::Scalars, prove::Mode> variants[] = {{prove::Scalars::kInt, prove::Mode::kFresh},
                                                                {prove::Scalars::kInt, prove::Mode::kCombined},
-                                                               {prove::Scalars::kBitVector, prove::Mode::kIncremental}};
+                                                               {prove::Scalars::kBitVector, prove::Mode::kIncremental},
+                                                               {prove::Scalars::kEnum, prove::Mode::kIncremental}};
     for (const auto& [sc, m] : variants) {
-        prove::ProveOptions o = options({3, 2, 2});
+        prove::ProveOptions o = options({3, 2, 1});
         o.scalars = sc;
         o.mode = m;
         EXPECT_TRUE(prove::prove(o).inductive()) << prove::scalars_name(sc) << " " << prove::mode_name(m);

@@ -36,7 +36,7 @@ int run(const BmcFlags& f) {
     o.max_steps = f.max_steps;
     o.property = f.property;
     o.induction = f.induction;
-    o.scalars = f.encoding == "bv" ? prove::Scalars::kBitVector : prove::Scalars::kInt;
+    o.scalars = f.encoding == "bv" ? prove::Scalars::kBitVector : f.encoding == "enum" ? prove::Scalars::kEnum : prove::Scalars::kInt;
     if (!f.plant_bug.empty()) {
         o.bug = abstract_mutants::bug_named(f.plant_bug);
         if (!o.bug) {
@@ -109,7 +109,7 @@ Runner add_bmc_command(CLI::App& app) {
     cmd->add_flag("--induction", f->induction, "Also try k-induction (with the simple-path constraint) for --property");
     cmd->add_option("--plant-bug", f->plant_bug, "Check the model with a planted bug: " + abstract_mutants::bug_names());
     cmd->add_option("--trace", f->trace_path, "Write a violation as a trace file (raftcheck replay FILE)");
-    cmd->add_option("--encoding", f->encoding, "Scalars as Z3 integers or bit-vectors")->check(CLI::IsMember({"int", "bv"}))->capture_default_str();
+    cmd->add_option("--encoding", f->encoding, "Scalars as Z3 integers, bit-vectors or an enumeration sort")->check(CLI::IsMember({"int", "bv", "enum"}))->capture_default_str();
     return [f] { return run(*f); };
 }
 

@@ -52,7 +52,7 @@ int run(const ProveFlags& f) {
     }
     prove::ProveOptions o;
     o.params = f.params;
-    o.scalars = f.encoding == "bv" ? prove::Scalars::kBitVector : prove::Scalars::kInt;
+    o.scalars = f.encoding == "bv" ? prove::Scalars::kBitVector : f.encoding == "enum" ? prove::Scalars::kEnum : prove::Scalars::kInt;
     o.mode = f.mode == "fresh" ? prove::Mode::kFresh : f.mode == "combined" ? prove::Mode::kCombined : prove::Mode::kIncremental;
     o.dropped = f.drop;
     if (!f.plant_bug.empty()) {
@@ -163,7 +163,7 @@ Runner add_prove_command(CLI::App& app) {
     cmd->add_option("--servers", f->params.servers, "Number of servers")->check(CLI::Range(1u, sa::kMaxServers))->capture_default_str();
     cmd->add_option("--max-term", f->params.max_term, "Bound: every term <= T")->check(CLI::Range(1u, sa::kMaxTerm))->capture_default_str();
     cmd->add_option("--max-log", f->params.max_log, "Bound: every log length <= L")->check(CLI::Range(1u, sa::kMaxLog))->capture_default_str();
-    cmd->add_option("--encoding", f->encoding, "Scalars as Z3 integers or bit-vectors")->check(CLI::IsMember({"int", "bv"}))->capture_default_str();
+    cmd->add_option("--encoding", f->encoding, "Scalars as Z3 integers, bit-vectors or an enumeration sort")->check(CLI::IsMember({"int", "bv", "enum"}))->capture_default_str();
     cmd->add_option("--mode", f->mode, "Per action: one solver with push/pop per conjunct, a fresh solver per conjunct, or one query")
         ->check(CLI::IsMember({"incremental", "fresh", "combined"}))
         ->capture_default_str();
