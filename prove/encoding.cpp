@@ -203,7 +203,8 @@ std::vector<sa::ActionKind> Encoding::all_kinds() {
             sa::ActionKind::kBecomeLeader,  sa::ActionKind::kCommitEntry, sa::ActionKind::kUpdateTerms};
 }
 
-Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag, const std::vector<sa::ActionKind>& kinds) const {
+Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag, const std::vector<sa::ActionKind>& kinds,
+                    bool first_servers_only) const {
     using abstract_mutants::Bug;
     const std::uint32_t n = params_.servers, L = params_.max_log, T = params_.max_term;
     auto wanted = [&](sa::ActionKind k) {
@@ -233,7 +234,8 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
         return sels.back().literal;
     };
 
-    for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t actors = first_servers_only ? 1 : n;
+    for (std::uint32_t i = 0; i < actors; ++i) {
         if (wanted(sa::ActionKind::kClientRequest)) {
             const expr sel = selector(sa::ActionKind::kClientRequest, i, 0);
             guards.push_back(z3::implies(sel, s.leader[i] && lt(s.len[i], num(L))));
@@ -241,7 +243,7 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
             w_len[i].push_back({sel, plus(s.len[i], 1)});
         }
         for (std::uint32_t j = 0; j < n; ++j) {
-            if (i == j) continue;
+            if (i == j || (first_servers_only && j != 1)) continue;
             if (wanted(sa::ActionKind::kGetEntries)) {
                 const expr sel = selector(sa::ActionKind::kGetEntries, i, j);
                 std::vector<expr> log_ok;
@@ -293,7 +295,7 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
         }
         if (wanted(sa::ActionKind::kUpdateTerms)) {
             for (std::uint32_t j = 0; j < n; ++j) {
-                if (i == j) continue;
+                if (i == j || (first_servers_only && j != 1)) continue;
                 const expr sel = selector(sa::ActionKind::kUpdateTerms, i, j);
                 guards.push_back(z3::implies(sel, lt(s.term[j], s.term[i])));
                 w_term[j].push_back({sel, s.term[i]});

@@ -72,8 +72,11 @@ public:
     z3::expr type_ok(const SymState& s) const;
     z3::expr init(const SymState& s) const;
     // Next from s to t, over the action instances whose kind is in `kinds` (all by default).
+    // With `first_servers_only`, only the instances acting on s1 (and, for a pair, s2): the
+    // model and every conjunct are symmetric in the servers, so a counterexample to induction
+    // through any instance is, renamed, one through these.
     Step next(const SymState& s, const SymState& t, const std::string& tag,
-              const std::vector<sa::ActionKind>& kinds = all_kinds()) const;
+              const std::vector<sa::ActionKind>& kinds = all_kinds(), bool first_servers_only = false) const;
     static std::vector<sa::ActionKind> all_kinds();
 
     // TypeOK, the safety properties, then the lemmas, in spec/abstract's order and names.

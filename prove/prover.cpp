@@ -103,7 +103,7 @@ private:
         const auto t0 = std::chrono::steady_clock::now();
         const SymState s = enc_.make_state("0");
         const SymState t = enc_.make_state("1");
-        const Step step = enc_.next(s, t, "0", {kind});
+        const Step step = enc_.next(s, t, "0", {kind}, o_.symmetry && o_.params.servers >= 2);
         const z3::expr hypothesis = enc_.type_ok(s) && inv(s) && step.relation && step.some_action;
         const std::string action = sa::action_name(kind);
         if (o_.mode == Mode::kCombined) {

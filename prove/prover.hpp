@@ -26,6 +26,8 @@ struct ProveOptions {
     Mode mode = Mode::kIncremental;
     std::optional<abstract_mutants::Bug> bug;
     std::vector<std::string> dropped;  // lemmas left out of Inv
+    // Check only the action instances of s1 (and s2): enough, by symmetry (see Encoding::next).
+    bool symmetry = true;
     unsigned seed = 0;                 // Z3's random seeds
 };
 

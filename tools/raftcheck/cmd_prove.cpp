@@ -29,6 +29,7 @@ struct ProveFlags {
     std::string cti_path = "cti.json";
     bool json = false;
     bool list = false;
+    bool all_instances = false;
 };
 
 void print_indented(const std::string& text, const char* indent) {
@@ -55,6 +56,7 @@ int run(const ProveFlags& f) {
     o.scalars = f.encoding == "bv" ? prove::Scalars::kBitVector : f.encoding == "enum" ? prove::Scalars::kEnum : prove::Scalars::kInt;
     o.mode = f.mode == "fresh" ? prove::Mode::kFresh : f.mode == "combined" ? prove::Mode::kCombined : prove::Mode::kIncremental;
     o.dropped = f.drop;
+    o.symmetry = !f.all_instances;
     if (!f.plant_bug.empty()) {
         o.bug = abstract_mutants::bug_named(f.plant_bug);
         if (!o.bug) {
@@ -65,7 +67,9 @@ int run(const ProveFlags& f) {
     }
     const std::vector<prove::Conjunct> conjuncts = prove::conjuncts(f.params);
     if (f.list) {
-        for (const auto& c : conjuncts) std::printf("%-28s %-7s %s\n", c.name.c_str(), c.lemma ? "lemma" : "safety", c.meaning.c_str());
+        for (const auto& c : conjuncts) {
+            std::printf("%-28s %-7s %s\n", c.name.c_str(), c.lemma ? "lemma" : c.name == "TypeOK" ? "domain" : "safety", c.meaning.c_str());
+        }
         return kExitOk;
     }
     prove::ProveReport r;
@@ -171,6 +175,8 @@ Runner add_prove_command(CLI::App& app) {
     cmd->add_option("--plant-bug", f->plant_bug, "Prove the model with a planted bug: " + abstract_mutants::bug_names());
     cmd->add_option("--cti", f->cti_path, "Where to write the first counterexample to induction (a state file)")->capture_default_str();
     cmd->add_flag("--json", f->json, "Print one JSON object");
+    cmd->add_flag("--all-instances", f->all_instances,
+                  "Check every action instance, not only those of s1 (and s2), which suffice by symmetry");
     cmd->add_flag("--list", f->list, "List the safety properties and lemmas with their meaning, and exit");
     return [f] { return run(*f); };
 }
