@@ -40,6 +40,10 @@ TEST(ProveCli, ProvesTheCorrectModelAndExitsZero) {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_TRUE(contains(r.output, "PROVED")) << r.output;
     EXPECT_TRUE(contains(r.output, "NewerLogsHaveCommitted")) << r.output;  // lemmas are listed with their meaning
+    const CliRun json = run_cli("prove --servers 3 --max-term 2 --max-log 2 --json --cti " + temp_path("unused.json"));
+    EXPECT_EQ(json.exit_code, 0) << json.output;
+    EXPECT_TRUE(contains(json.output, "\"inductive\": true")) << json.output;
+    EXPECT_TRUE(contains(json.output, "\"action\": \"BecomeLeader\"")) << json.output;  // per-action times
 }
 
 TEST(ProveCli, PlantedBugGivesACtiFileTheExplorerReads) {
@@ -74,6 +78,7 @@ TEST(ProveCli, BadInputIsAUsageError) {
     EXPECT_EQ(run_cli("prove --servers 9").exit_code, 2);
     EXPECT_EQ(run_cli("bmc --induction").exit_code, 2);  // k-induction needs --property
     EXPECT_EQ(run_cli("explore --model raft --from x.json").exit_code, 2);
+    EXPECT_EQ(run_cli("explore --model raft-abstract --from x.json --trace y.ndjson").exit_code, 2);
     const std::string bad = temp_path("bad.json");
     std::ofstream(bad) << "{\"model\": \"raft-abstract\", \"servers\": 3}";
     EXPECT_EQ(run_cli("explore --model raft-abstract --from " + bad).exit_code, 2);

@@ -22,6 +22,11 @@ int explore_abstract(const AbstractExploreArgs& a) {
     sa::Params p{a.servers, a.max_term, a.max_log};
     std::optional<sa::State> start;
     std::string note;
+    if (!a.from_path.empty() && !a.trace_path.empty()) {
+        // A trace file replays from Init; a behaviour from a state file has no such start.
+        std::fprintf(stderr, "raftcheck: --trace writes behaviours from Init; it does not go with --from\n");
+        return kExitUsage;
+    }
     if (!a.from_path.empty()) {
         const AbstractStateFile f = read_abstract_state_file(a.from_path);  // throws: exit 2 in main
         p = f.params;
