@@ -19,7 +19,7 @@ namespace prove {
 
 struct BmcOptions {
     sa::Params params;
-    Scalars scalars = Scalars::kInt;
+    Scalars scalars = Scalars::kBitVector;  // the fastest measured
     std::optional<abstract_mutants::Bug> bug;
     std::size_t max_steps = 8;
     std::string property;    // one safety property by name; empty: all four

@@ -22,7 +22,7 @@ const char* mode_name(Mode m);
 
 struct ProveOptions {
     sa::Params params;
-    Scalars scalars = Scalars::kInt;
+    Scalars scalars = Scalars::kBitVector;  // the fastest measured
     Mode mode = Mode::kIncremental;
     std::optional<abstract_mutants::Bug> bug;
     std::vector<std::string> dropped;  // lemmas left out of Inv

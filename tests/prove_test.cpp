@@ -79,6 +79,17 @@ TEST(Prove, EachPlantedBugYieldsAConfirmedCti) {
     }
 }
 
+TEST(Prove, SameQuestionSameCti) {
+    prove::ProveOptions o = options({3, 2, 2});
+    o.bug = Bug::kCommitWithoutCurrentTermQuorum;
+    const prove::ProveReport a = prove::prove(o), b = prove::prove(o);
+    ASSERT_FALSE(a.inductive());
+    ASSERT_EQ(a.ctis.size(), b.ctis.size());
+    EXPECT_EQ(a.ctis.front().before, b.ctis.front().before);
+    EXPECT_EQ(a.ctis.front().action, b.ctis.front().action);
+    EXPECT_EQ(a.ctis.front().conjunct, b.ctis.front().conjunct);
+}
+
 TEST(Prove, DroppingANeededLemmaYieldsACti) {
     for (const char* lemma : {"EntryImpliesElection", "PrimaryHasQuorumAtItsTerm", "NewerLogsHaveCommitted"}) {
         prove::ProveOptions o = options({3, 2, 2});

@@ -22,7 +22,7 @@ struct BmcFlags {
     std::string property;
     std::string plant_bug;
     std::string trace_path;
-    std::string encoding = "int";
+    std::string encoding = "bv";
     bool induction = false;
 };
 
