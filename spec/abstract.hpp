@@ -79,14 +79,11 @@ State init(const Params& p);
 // state the actions produce from such a state is in them too.
 bool well_formed(const State& s, const Params& p);
 
-// Every enabled action instance, with its successor, in a fixed order.
-template <class F>
-void for_each_successor(const State& s, const Params& p, F&& f);
-
 // The successor of one action instance, or false when it is not enabled.
 bool apply(const State& s, const Params& p, const Action& a, State& out);
 
-// All action instances of a cluster of `p.servers`, quorums included, in a fixed order.
+// All action instances of a cluster of `p.servers`, quorums included, in a fixed order: Next
+// is the disjunction of apply() over them (checker/abstract_model.hpp enumerates them once).
 std::vector<Action> all_actions(const Params& p);
 
 // A named predicate: a safety property or a lemma of the inductive invariant.
@@ -100,13 +97,5 @@ struct Property {
 const std::vector<Property>& safety_properties();
 // The lemmas that make the safety properties inductive (see prove/).
 const std::vector<Property>& lemmas();
-
-template <class F>
-void for_each_successor(const State& s, const Params& p, F&& f) {
-    for (const Action& a : all_actions(p)) {
-        State next;
-        if (apply(s, p, a, next)) f(a, next);
-    }
-}
 
 }  // namespace spec::abstract
