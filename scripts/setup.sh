@@ -12,6 +12,7 @@ packages=(
   libcli11-dev
   libxxhash-dev
   libsimdjson-dev
+  time
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include "checker/spec_model.hpp"
 #include "tools/raftcheck/counterexample.hpp"
 #include "tools/raftcheck/commands.hpp"
+#include "tools/raftcheck/explore_abstract.hpp"
 
 namespace raftcheck {
 namespace {
@@ -35,6 +36,8 @@ struct ExploreFlags {
     std::string trace_path;
     std::string plant_bug;
     double max_memory_gib = 0;  // 0: 80% of the machine's memory
+    std::string from_path;      // raft-abstract: a state file to start from
+    std::string find_path;      // raft-abstract: a state file to search for
 };
 
 // 80% of physical memory: room for the rest of the process and the machine.
@@ -107,6 +110,15 @@ void print_violation(const Model& model, const checker::Violation<Model>& v) {
 }
 
 int run(const ExploreFlags& f) {
+    if (f.model == "raft-abstract" || !f.from_path.empty() || !f.find_path.empty()) {
+        if (f.model != "raft-abstract") {
+            std::fprintf(stderr, "raftcheck: --from and --find are for --model raft-abstract\n");
+            return kExitUsage;
+        }
+        return explore_abstract({f.params.servers, f.params.max_term, f.params.max_log, f.plant_bug, f.from_path, f.find_path, f.trace_path, f.json,
+                                 f.dfs, f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency()), f.max_depth,
+                                 f.progress});
+    }
     std::optional<mutants::Bug> bug;
     if (!f.plant_bug.empty()) {
         for (mutants::Bug b : mutants::kAllBugs) {
@@ -121,7 +133,7 @@ int run(const ExploreFlags& f) {
     }
     const std::optional<spec::Variant> variant = spec::variant_named(f.model);
     if (!variant) {
-        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla, raft)\n", f.model.c_str());
+        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla, raft, raft-abstract)\n", f.model.c_str());
         return kExitUsage;
     }
     spec::Params params = f.params;
@@ -234,7 +246,8 @@ int run(const ExploreFlags& f) {
 Runner add_explore_command(CLI::App& app) {
     auto f = std::make_shared<ExploreFlags>();
     CLI::App* cmd = app.add_subcommand("explore", "Explore a model's state space exhaustively (BFS, DFS) or at random");
-    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla) or raft (the protocol raft/ implements)")
+    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla), raft (the protocol raft/ implements) or raft-abstract (the "
+                    "abstract Raft that `raftcheck prove` proves)")
         ->capture_default_str();
     cmd->add_option("--servers", f->params.servers, "Number of servers")->check(CLI::Range(1u, spec::kMaxServers))->capture_default_str();
     cmd->add_option("--values", f->params.values, "Number of client values")->check(CLI::Range(1u, spec::kMaxValues))->capture_default_str();
@@ -259,6 +272,8 @@ Runner add_explore_command(CLI::App& app) {
     cmd->add_option("--plant-bug", f->plant_bug,
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
                     "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote");
+    cmd->add_option("--from", f->from_path, "raft-abstract: explore from this state file (e.g. a CTI written by `raftcheck prove`)");
+    cmd->add_option("--find", f->find_path, "raft-abstract: search from Init for the state of this file (is a CTI reachable?)");
     return [f] { return run(*f); };
 }
 

@@ -24,5 +24,9 @@ Runner add_replay_command(CLI::App& app);
 Runner add_validate_command(CLI::App& app);
 // Adds `kv-sim`.
 Runner add_kv_sim_command(CLI::App& app);
+// Adds `prove` (Z3: inductive invariant of raft-abstract).
+Runner add_prove_command(CLI::App& app);
+// Adds `bmc` (Z3: bounded model checking and k-induction of raft-abstract).
+Runner add_bmc_command(CLI::App& app);
 
 }  // namespace raftcheck

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     raftcheck::Runner replay = raftcheck::add_replay_command(app);
     raftcheck::Runner validate = raftcheck::add_validate_command(app);
     raftcheck::Runner kv_sim = raftcheck::add_kv_sim_command(app);
+    raftcheck::Runner prove = raftcheck::add_prove_command(app);
+    raftcheck::Runner bmc = raftcheck::add_bmc_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("replay")) return replay();
         if (app.got_subcommand("validate")) return validate();
         if (app.got_subcommand("kv-sim")) return kv_sim();
+        if (app.got_subcommand("prove")) return prove();
+        if (app.got_subcommand("bmc")) return bmc();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;
