@@ -22,5 +22,7 @@ Runner add_explore_command(CLI::App& app);
 Runner add_replay_command(CLI::App& app);
 // Adds `validate`.
 Runner add_validate_command(CLI::App& app);
+// Adds `lincheck`.
+Runner add_lincheck_command(CLI::App& app);
 
 }  // namespace raftcheck

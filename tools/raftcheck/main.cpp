@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     raftcheck::Runner explore = raftcheck::add_explore_command(app);
     raftcheck::Runner replay = raftcheck::add_replay_command(app);
     raftcheck::Runner validate = raftcheck::add_validate_command(app);
+    raftcheck::Runner lincheck = raftcheck::add_lincheck_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("explore")) return explore();
         if (app.got_subcommand("replay")) return replay();
         if (app.got_subcommand("validate")) return validate();
+        if (app.got_subcommand("lincheck")) return lincheck();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;

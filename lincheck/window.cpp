@@ -1,0 +1,206 @@
+#include "lincheck/window.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "lincheck/assert.hpp"
+#include "lincheck/reduction.hpp"
+
+namespace lincheck {
+
+namespace {
+
+// Fences tried in step 2, latest first; each costs a search.
+constexpr std::size_t kFenceTries = 16;
+// Step 3 searches once per Get; beyond this many operations it is skipped.
+constexpr std::size_t kMaxOpsForGetDrops = 500;
+
+// A sub-history under construction: operations as they are in it, and their origins.
+struct Part {
+    std::vector<Operation> ops;
+    std::vector<std::size_t> origin;
+
+    void add(const Operation& op, std::size_t from) {
+        ops.push_back(op);
+        origin.push_back(from);
+    }
+};
+
+Verdict verdict_of(const Part& part, Budget& budget) {
+    if (part.ops.empty()) return Verdict::Linearizable;
+    std::vector<const Operation*> ptrs;
+    for (const Operation& op : part.ops) ptrs.push_back(&op);
+    return search_linearization(ptrs, budget).verdict;
+}
+
+struct Event {
+    Time time;
+    bool is_return;
+    std::size_t op;  // position in the key's indices
+};
+
+std::vector<Event> events_of(const History& history, const std::vector<std::size_t>& indices) {
+    std::vector<Event> events;
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        const Operation& op = history.ops[indices[i]];
+        events.push_back({op.call, false, i});
+        if (!op.open()) events.push_back({op.ret, true, i});
+    }
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+        if (a.time != b.time) return a.time < b.time;
+        if (a.is_return != b.is_return) return !a.is_return;
+        return a.op < b.op;
+    });
+    return events;
+}
+
+// The history as it stood after the first `length` events.
+Part prefix(const History& history, const std::vector<std::size_t>& indices, const std::vector<Event>& events, std::size_t length) {
+    std::vector<char> called(indices.size(), 0), returned(indices.size(), 0);
+    for (std::size_t e = 0; e < length; ++e) (events[e].is_return ? returned : called)[events[e].op] = 1;
+    Part part;
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        if (!called[i]) continue;
+        Operation op = history.ops[indices[i]];
+        if (!returned[i]) {
+            if (op.kind == OpKind::Get) continue;
+            op.ret = kNever;
+            op.output.clear();
+        }
+        part.add(op, indices[i]);
+    }
+    return part;
+}
+
+// Step 2 for one Put: what is left if `fence` qualifies, nothing otherwise.
+std::optional<Part> cut_at_fence(const Part& part, std::size_t fence) {
+    const Operation& p = part.ops[fence];
+    Part rest;
+    for (std::size_t i = 0; i < part.ops.size(); ++i) {
+        const Operation& q = part.ops[i];
+        if (i == fence) {
+            rest.add(q, part.origin[i]);
+        } else if (q.call >= p.call && q.call <= p.ret) {
+            return std::nullopt;  // may be linearized before p
+        } else if (q.call > p.ret || q.open()) {
+            rest.add(q, part.origin[i]);
+        } else if (q.ret >= p.call) {
+            return std::nullopt;  // returned operation overlapping p
+        }
+    }
+    return rest;
+}
+
+std::size_t index_of(const Part& part, std::size_t origin) {
+    const auto it = std::find(part.origin.begin(), part.origin.end(), origin);
+    LINCHECK_ASSERT(it != part.origin.end(), "the failing operation stays in the window");
+    return static_cast<std::size_t>(it - part.origin.begin());
+}
+
+Part without(const Part& part, std::size_t drop) {
+    Part rest;
+    for (std::size_t i = 0; i < part.ops.size(); ++i) {
+        if (i != drop) rest.add(part.ops[i], part.origin[i]);
+    }
+    return rest;
+}
+
+// Indices of `part` by call time, latest first (ties: later origin first).
+std::vector<std::size_t> latest_first(const Part& part) {
+    std::vector<std::size_t> order(part.ops.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (part.ops[a].call != part.ops[b].call) return part.ops[a].call > part.ops[b].call;
+        return part.origin[a] > part.origin[b];
+    });
+    return order;
+}
+
+}  // namespace
+
+Window find_window(const History& history, const std::vector<std::size_t>& indices, Budget& budget) {
+    LINCHECK_ASSERT(!indices.empty(), "a failing key has operations");
+    Window w;
+    w.key = history.ops[indices.front()].key;
+    w.key_ops = indices.size();
+    const std::vector<Event> events = events_of(history, indices);
+    std::vector<std::size_t> return_at;  // event positions of the returns
+    for (std::size_t e = 0; e < events.size(); ++e) {
+        if (events[e].is_return) return_at.push_back(e);
+    }
+    LINCHECK_ASSERT(!return_at.empty(), "a history without returns is linearizable");
+
+    // Step 1: the last return's prefix is the whole history less calls nobody can observe.
+    std::ptrdiff_t lo = -1;
+    auto hi = static_cast<std::ptrdiff_t>(return_at.size()) - 1;
+    while (hi - lo > 1) {
+        const std::ptrdiff_t mid = lo + (hi - lo) / 2;
+        const Verdict v = verdict_of(prefix(history, indices, events, return_at[mid] + 1), budget);
+        if (v == Verdict::NotLinearizable) {
+            hi = mid;
+        } else {
+            if (v == Verdict::Unknown) w.minimal = false;
+            lo = mid;
+        }
+    }
+    Part part = prefix(history, indices, events, return_at[hi] + 1);
+    const std::size_t failing_origin = indices[events[return_at[hi]].op];
+    w.prefix_ops = part.ops.size();
+
+    // Step 2.
+    std::size_t tries = 0;
+    for (std::size_t i : latest_first(part)) {
+        if (tries == kFenceTries) break;
+        const Operation& p = part.ops[i];
+        if (p.kind != OpKind::Put || p.open() || part.origin[i] == failing_origin) continue;
+        std::optional<Part> rest = cut_at_fence(part, i);
+        if (!rest || std::find(rest->origin.begin(), rest->origin.end(), failing_origin) == rest->origin.end()) continue;
+        ++tries;
+        const Verdict v = verdict_of(*rest, budget);
+        if (v == Verdict::NotLinearizable) {
+            part = std::move(*rest);
+            break;
+        }
+        if (v == Verdict::Unknown) {
+            w.minimal = false;
+            break;
+        }
+    }
+
+    // Step 3.
+    if (part.ops.size() > kMaxOpsForGetDrops) {
+        w.minimal = false;
+    } else {
+        for (std::size_t origin : [&] {
+                 std::vector<std::size_t> gets;
+                 for (std::size_t i : latest_first(part)) {
+                     if (part.ops[i].kind == OpKind::Get && part.origin[i] != failing_origin) gets.push_back(part.origin[i]);
+                 }
+                 return gets;
+             }()) {
+            Part rest = without(part, index_of(part, origin));
+            const Verdict v = verdict_of(rest, budget);
+            if (v == Verdict::NotLinearizable) part = std::move(rest);
+            if (v == Verdict::Unknown) {
+                w.minimal = false;
+                break;
+            }
+        }
+    }
+
+    // Finally: what no remaining Get can have seen.
+    std::vector<const Operation*> ptrs;
+    for (const Operation& op : part.ops) ptrs.push_back(&op);
+    const std::vector<const Operation*> kept = drop_unobservable(ptrs);
+    std::vector<std::size_t> order;
+    for (const Operation* op : kept) order.push_back(static_cast<std::size_t>(op - part.ops.data()));
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return part.ops[a].call < part.ops[b].call; });
+    for (std::size_t i : order) {
+        w.ops.push_back(part.ops[i]);
+        w.origin.push_back(part.origin[i]);
+    }
+    w.failing = index_of(Part{w.ops, w.origin}, failing_origin);
+    return w;
+}
+
+}  // namespace lincheck
