@@ -118,6 +118,15 @@ std::vector<std::size_t> latest_first(const Part& part) {
 
 }  // namespace
 
+std::optional<std::vector<Operation>> after_fence(const std::vector<Operation>& ops, std::size_t fence) {
+    LINCHECK_ASSERT(fence < ops.size() && ops[fence].kind == OpKind::Put && !ops[fence].open(), "a returned Put");
+    Part part;
+    for (std::size_t i = 0; i < ops.size(); ++i) part.add(ops[i], i);
+    std::optional<Part> rest = cut_at_fence(part, fence);
+    if (!rest) return std::nullopt;
+    return rest->ops;
+}
+
 Window find_window(const History& history, const std::vector<std::size_t>& indices, Budget& budget) {
     LINCHECK_ASSERT(!indices.empty(), "a failing key has operations");
     Window w;

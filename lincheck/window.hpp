@@ -25,6 +25,7 @@
 // subset that merely fails by itself would prove nothing about the history.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,9 @@ struct Window {
 
 // REQUIRES: the operations `indices` of `history` (all on one key) are not linearizable.
 Window find_window(const History& history, const std::vector<std::size_t>& indices, Budget& budget);
+
+// Step 2's rule alone, for tests: what is left of `ops` (one key's) when the returned Put
+// `ops[fence]` fences off what returned before it; nothing if it does not qualify.
+std::optional<std::vector<Operation>> after_fence(const std::vector<Operation>& ops, std::size_t fence);
 
 }  // namespace lincheck
