@@ -78,8 +78,9 @@ public:
             if (op.open() && has_output) fail("an open-ended get (no \"return\") has no \"output\"");
             if (has_output) op.output = text(j["output"], "output");
         } else {
-            if (!j.contains("value")) fail(std::string("a ") + kind + " needs its \"value\"");
-            if (has_output) fail(std::string("a ") + kind + " has no \"output\"");
+            const std::string a_kind = (op.kind == OpKind::Append ? "an " : "a ") + kind;
+            if (!j.contains("value")) fail(a_kind + " needs its \"value\"");
+            if (has_output) fail(a_kind + " has no \"output\"");
             op.value = text(j["value"], "value");
         }
         return op;

@@ -15,7 +15,8 @@ constexpr int kLaneHeight = 34;
 constexpr int kBarHeight = 22;
 constexpr int kLabelWidth = 96;
 constexpr int kTopMargin = 46;
-constexpr int kStep = 46;       // pixels per distinct event time
+constexpr int kMinStep = 60;    // pixels per distinct event time, at least
+constexpr int kMaxStep = 240;   // and at most: longer labels are clipped (the tooltip has them)
 constexpr int kOpenTail = 70;   // how far an open-ended bar runs past the last event
 constexpr int kCharWidth = 7;   // of the 12px monospace labels, to clip them to their bar
 
@@ -33,11 +34,14 @@ std::string escape(const std::string& s) {
     return out;
 }
 
+// Values as they are, which reads best for the usual short tokens; "" for the empty one.
+std::string shown(const std::string& v) { return v.empty() ? "\"\"" : v; }
+
 std::string label(const Operation& op) {
     switch (op.kind) {
-        case OpKind::Put: return "put \"" + op.value + "\"";
-        case OpKind::Append: return "append \"" + op.value + "\"";
-        case OpKind::Get: return op.open() ? "get (no reply)" : "get -> \"" + op.output + "\"";
+        case OpKind::Put: return "put " + shown(op.value);
+        case OpKind::Append: return "append " + shown(op.value);
+        case OpKind::Get: return op.open() ? "get (no reply)" : "get -> " + shown(op.output);
     }
     return "?";
 }
@@ -72,11 +76,15 @@ std::string render_window_svg(const Window& w) {
     }
     int next_lane = 0;
     for (auto& [client, l] : lane) l = next_lane++;
+    // Wide enough steps that most labels fit in a bar one step long.
+    std::size_t longest = 0;
+    for (const Operation& op : w.ops) longest = std::max(longest, label(op).size());
+    const int step = std::clamp(static_cast<int>(longest) * kCharWidth + 12, kMinStep, kMaxStep);
     std::map<Time, int> x_of;
     int rank = 0;
-    for (Time t : times) x_of[t] = kLabelWidth + 20 + kStep * rank++;
-    const int right = kLabelWidth + 20 + kStep * std::max(rank - 1, 0) + kOpenTail;
-    const int width = std::max(right + 20, 560);
+    for (Time t : times) x_of[t] = kLabelWidth + 20 + step * rank++;
+    const int right = kLabelWidth + 20 + step * std::max(rank - 1, 0) + kOpenTail;
+    const int width = std::max(right + 20, static_cast<int>(caption(w).size()) * kCharWidth + 24);
     const int height = kTopMargin + kLaneHeight * next_lane + 34;
 
     std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +

@@ -12,8 +12,10 @@ namespace {
 
 // Fences tried in step 2, latest first; each costs a search.
 constexpr std::size_t kFenceTries = 16;
-// Step 3 searches once per Get; beyond this many operations it is skipped.
-constexpr std::size_t kMaxOpsForGetDrops = 500;
+// Step 3 searches once per operation it tries to drop; beyond this many it is skipped.
+constexpr std::size_t kMaxOpsForDrops = 500;
+// Each pass of step 3 may make writes droppable that were not (their last reader went).
+constexpr std::size_t kMaxDropPasses = 4;
 
 // A sub-history under construction: operations as they are in it, and their origins.
 struct Part {
@@ -116,6 +118,36 @@ std::vector<std::size_t> latest_first(const Part& part) {
     return order;
 }
 
+enum class DropResult { Dropped, Nothing, OutOfBudget };
+
+// One pass of step 3 over `part`, newest first: every Get but the failing operation, and every
+// write no remaining Get can have seen, is dropped if the rest is still not linearizable. The
+// fence stays even if no Get saw it: without it, the window would start from the empty value
+// while the history did not, and read as if a Get returned a value nobody wrote.
+DropResult drop_what_is_not_needed(Part& part, std::size_t failing_origin, std::size_t fence_origin, Budget& budget) {
+    std::vector<std::size_t> candidates;
+    for (std::size_t i : latest_first(part)) {
+        if (part.origin[i] != failing_origin && part.origin[i] != fence_origin) candidates.push_back(part.origin[i]);
+    }
+    DropResult result = DropResult::Nothing;
+    for (std::size_t origin : candidates) {
+        const std::size_t i = index_of(part, origin);
+        if (part.ops[i].mutates()) {
+            std::vector<const Operation*> ptrs;
+            for (const Operation& op : part.ops) ptrs.push_back(&op);
+            if (Observability(ptrs).observable(part.ops[i])) continue;
+        }
+        Part rest = without(part, i);
+        const Verdict v = verdict_of(rest, budget);
+        if (v == Verdict::Unknown) return DropResult::OutOfBudget;
+        if (v == Verdict::NotLinearizable) {
+            part = std::move(rest);
+            result = DropResult::Dropped;
+        }
+    }
+    return result;
+}
+
 }  // namespace
 
 std::optional<std::vector<Operation>> after_fence(const std::vector<Operation>& ops, std::size_t fence) {
@@ -157,6 +189,7 @@ Window find_window(const History& history, const std::vector<std::size_t>& indic
     w.prefix_ops = part.ops.size();
 
     // Step 2.
+    std::size_t fence_origin = SIZE_MAX;
     std::size_t tries = 0;
     for (std::size_t i : latest_first(part)) {
         if (tries == kFenceTries) break;
@@ -167,6 +200,7 @@ Window find_window(const History& history, const std::vector<std::size_t>& indic
         ++tries;
         const Verdict v = verdict_of(*rest, budget);
         if (v == Verdict::NotLinearizable) {
+            fence_origin = part.origin[i];
             part = std::move(*rest);
             break;
         }
@@ -176,24 +210,14 @@ Window find_window(const History& history, const std::vector<std::size_t>& indic
         }
     }
 
-    // Step 3.
-    if (part.ops.size() > kMaxOpsForGetDrops) {
+    // Step 3, repeated while it removes something: dropping Gets makes writes unseen.
+    if (part.ops.size() > kMaxOpsForDrops) {
         w.minimal = false;
     } else {
-        for (std::size_t origin : [&] {
-                 std::vector<std::size_t> gets;
-                 for (std::size_t i : latest_first(part)) {
-                     if (part.ops[i].kind == OpKind::Get && part.origin[i] != failing_origin) gets.push_back(part.origin[i]);
-                 }
-                 return gets;
-             }()) {
-            Part rest = without(part, index_of(part, origin));
-            const Verdict v = verdict_of(rest, budget);
-            if (v == Verdict::NotLinearizable) part = std::move(rest);
-            if (v == Verdict::Unknown) {
-                w.minimal = false;
-                break;
-            }
+        for (std::size_t pass = 0; pass < kMaxDropPasses; ++pass) {
+            const DropResult r = drop_what_is_not_needed(part, failing_origin, fence_origin, budget);
+            if (r == DropResult::OutOfBudget) w.minimal = false;
+            if (r != DropResult::Dropped) break;
         }
     }
 

@@ -15,14 +15,16 @@
 //    everything that returned before p is dropped. A Put fixes the state whatever came
 //    before, so a linearization of the whole prefix, restricted to what is left, is one of
 //    the rest. The open-ended operations called before p stay.
-// 3. Gets. Each other returned Get is dropped, newest first, if the rest is still not
-//    linearizable: a Get changes no state, so dropping one never turns a linearizable
+// 3. Drops. Each Get but the failing operation, and each write that no remaining Get can
+//    have seen (reduction.hpp), is dropped, newest first, if the rest is still not
+//    linearizable; repeated while it drops something. A Get changes no state, and an unseen
+//    write changes only states no Get reads, so neither removal can turn a linearizable
 //    history into one that is not.
-// Finally, open-ended mutations that no remaining Get can have seen are dropped (reduction.hpp).
+// Finally, open-ended writes that no remaining Get can have seen are dropped (reduction.hpp).
 //
-// Window is therefore minimal among these sound removals, not among all subsets: removing a
-// Put or an Append can make a history *less* linearizable (a Get loses the write it saw), so a
-// subset that merely fails by itself would prove nothing about the history.
+// The window is therefore minimal among these sound removals, not among all subsets: removing
+// a write that a Get saw can make a history *less* linearizable (the Get loses its write), so
+// a subset that merely fails by itself would prove nothing about the history.
 
 #include <cstddef>
 #include <optional>
@@ -43,7 +45,7 @@ struct Window {
     std::size_t failing = 0;        // index into ops of the failing operation
     std::size_t prefix_ops = 0;     // operations of the key in the shortest failing prefix
     std::size_t key_ops = 0;        // operations of the key in the history
-    bool minimal = true;            // false when the budget ran out during steps 1-3
+    bool minimal = true;            // false if the budget ran out, or step 3 was skipped (too big)
 };
 
 // REQUIRES: the operations `indices` of `history` (all on one key) are not linearizable.
