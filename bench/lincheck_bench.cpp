@@ -5,8 +5,10 @@
 //
 //   lincheck_bench [--histories N] [--ops N] [--clients N] [--keys N] [--seed S]
 //                  [--lost-request PERMILLE] [--lost-reply PERMILLE] [--retry PERMILLE]
-//                  [--timeout SECONDS] [--write FILE]
-// --write FILE writes the first history in the format of lincheck/FORMAT.md and exits.
+//                  [--timeout SECONDS] [--write FILE [--bug duplicate-append|stale-read]
+//                  [--bug-permille N]]
+// --write FILE writes the first history in the format of lincheck/FORMAT.md and exits; with
+// --bug, from the store with that planted bug (bench/history_generator.hpp).
 
 #include <algorithm>
 #include <chrono>
@@ -55,6 +57,16 @@ int main(int argc, char** argv) {
         else if (a == "--retry") config.retry_permille = static_cast<unsigned>(number(i, argc, argv));
         else if (a == "--timeout") timeout = static_cast<double>(number(i, argc, argv));
         else if (a == "--write" && i + 1 < argc) write_to = argv[++i];
+        else if (a == "--bug-permille") config.bug_permille = static_cast<unsigned>(number(i, argc, argv));
+        else if (a == "--bug" && i + 1 < argc) {
+            const std::string bug = argv[++i];
+            if (bug == "duplicate-append") config.bug = histgen::PlantedBug::DuplicateAppend;
+            else if (bug == "stale-read") config.bug = histgen::PlantedBug::StaleRead;
+            else {
+                std::fprintf(stderr, "lincheck_bench: unknown bug '%s' (duplicate-append, stale-read)\n", bug.c_str());
+                return 2;
+            }
+        }
         else {
             std::fprintf(stderr, "lincheck_bench: unknown argument '%s'\n", a.c_str());
             return 2;
@@ -65,8 +77,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (!write_to.empty()) {
-        std::ofstream(write_to) << lincheck::write_history(histgen::generate_history(config).history);
+        const histgen::GeneratedHistory g = histgen::generate_history(config);
+        std::ofstream(write_to) << lincheck::write_history(g.history);
+        if (config.bug != histgen::PlantedBug::None) std::printf("planted bug shows %zu times\n", g.bug_manifested);
         return 0;
+    }
+    if (config.bug != histgen::PlantedBug::None) {
+        std::fprintf(stderr, "lincheck_bench: --bug goes with --write\n");
+        return 2;
     }
     const std::uint64_t first_seed = config.seed;
     double total_s = 0, max_s = 0;

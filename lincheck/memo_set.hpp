@@ -1,9 +1,13 @@
 #pragma once
 // The search's memory of configurations already explored: (set of linearized operations,
-// state) pairs, as Porcupine keeps them. The set is a bitset of `words` 64-bit words; its
-// hash is maintained incrementally by the caller (the XOR of one random key per set bit), so
-// inserting costs one probe plus, on a hash match, one comparison of the words.
-// Open addressing over an arena of entries laid out [state, word 0, ..., word n-1].
+// state) pairs, as Porcupine keeps them. The set is a bitset over the operations in call
+// order; its hash is maintained incrementally by the caller (the XOR of one random key per
+// set bit), so inserting costs one probe plus, on a hash match, one comparison.
+//
+// Stored compressed: in call order, the operations linearized so far are nearly a prefix
+// (everything that returned long ago) followed by a few words where calls are in flight, so
+// an entry keeps only the words between the first word not all ones and the last word not
+// all zeros. With 10,000 operations on a key an entry takes about 4 words instead of 158.
 
 #include <cstddef>
 #include <cstdint>
@@ -26,14 +30,20 @@ public:
 private:
     struct Slot {
         std::uint64_t hash = 0;
-        std::uint32_t entry = kEmptySlot;
+        std::uint64_t offset = kEmptySlot;  // of the entry in arena_
     };
-    static constexpr std::uint32_t kEmptySlot = UINT32_MAX;
+    static constexpr std::uint64_t kEmptySlot = UINT64_MAX;
 
-    bool equal(std::uint32_t entry, std::span<const std::uint64_t> bits, StateId state) const;
+    // The words [first, last) of `bits` an entry keeps: before them all ones, after all zeros.
+    struct Span {
+        std::size_t first, last;
+    };
+    static Span stored_span(std::span<const std::uint64_t> bits);
+    bool equal(std::uint64_t offset, std::span<const std::uint64_t> bits, Span span, StateId state) const;
     void grow();
 
     std::size_t words_;
+    // Entries: [state | first << 32], [last - first], then the words.
     std::vector<std::uint64_t> arena_;
     std::vector<Slot> slots_;
     std::size_t count_ = 0;

@@ -46,10 +46,17 @@ std::uint64_t op_key(std::uint64_t i) {
     return z ^ (z >> 31);
 }
 
+// Operations are numbered in call order, so that the linearized set is nearly a prefix of
+// them, which is what the memo stores compactly.
+std::vector<const Operation*> in_call_order(std::vector<const Operation*> ops) {
+    std::stable_sort(ops.begin(), ops.end(), [](const Operation* a, const Operation* b) { return a->call < b->call; });
+    return ops;
+}
+
 class LinearizationSearch {
 public:
     explicit LinearizationSearch(std::vector<const Operation*> ops)
-        : ops_(std::move(ops)), words_((ops_.size() + 63) / 64), bits_(std::max<std::size_t>(words_, 1)), memo_(bits_.size()) {
+        : ops_(in_call_order(std::move(ops))), words_((ops_.size() + 63) / 64), bits_(std::max<std::size_t>(words_, 1)), memo_(bits_.size()) {
         LINCHECK_ASSERT(ops_.size() < kNone / 2, "op and entry indices fit 32 bits");
         model_arg_.resize(ops_.size(), 0);
         keys_.resize(ops_.size());
