@@ -84,8 +84,8 @@ private:
     void handle(const Event& e) {
         switch (e.kind) {
             case EventKind::Call: call(e.time, e.slot); break;
-            case EventKind::Apply: apply(e.time, e.op, false); break;
-            case EventKind::Reapply: apply(e.time, e.op, true); break;
+            case EventKind::Apply: apply(e.op, false); break;
+            case EventKind::Reapply: apply(e.op, true); break;
             case EventKind::Return:
                 ops()[e.op].ret = e.time;
                 next_call(e.time, e.slot);
@@ -138,14 +138,14 @@ private:
     }
 
     // `again`: the resent request of a retried operation reaches the store.
-    void apply(Time now, std::size_t id, bool again) {
+    void apply(std::size_t id, bool again) {
         lincheck::Operation& op = ops()[id];
         KeyState& k = keys_[op.key];
         if (op.kind == OpKind::Get) {
             op.output = k.value;  // a resent Get is executed again: still within its interval
             // Only the execution whose reply the client gets shows anything.
             if (returns_[id] && (again || !retried_[id])) {
-                maybe_serve_stale(now, op, k);
+                maybe_serve_stale(op, k);
                 see_copies(k);
             }
             return;
@@ -183,8 +183,7 @@ private:
         }
     }
 
-    void maybe_serve_stale(Time now, lincheck::Operation& get, const KeyState& k) {
-        (void)now;
+    void maybe_serve_stale(lincheck::Operation& get, const KeyState& k) {
         if (c_.bug != PlantedBug::StaleRead || !rng_.chance(c_.bug_permille, 1000)) return;
         for (auto it = k.applied.rbegin(); it != k.applied.rend(); ++it) {
             const lincheck::Operation& m = ops()[it->op];

@@ -18,7 +18,7 @@
 //   Gets have seen both copies (one Get seeing both, or two Gets with a Put between).
 // - StaleRead: a Get is served as by a deposed leader, returning the value from before a
 //   write that had completed before the Get was called; injected only where no order of the
-//   concurrent writes could explain the stale value (see generator.cpp).
+//   concurrent writes could explain the stale value (see history_generator.cpp).
 // Values are unique self-delimiting tokens ("p17." for a Put, "a18." for an Append), which is
 // what makes "certainly" decidable here.
 
