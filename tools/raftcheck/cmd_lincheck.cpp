@@ -130,11 +130,12 @@ int run_lincheck(const LincheckFlags& f) {
         for (const lincheck::KeyResult& k : r.keys) {
             if (k.verdict == lincheck::Verdict::Unknown) undecided += (undecided.empty() ? "\"" : ", \"") + k.key + "\"";
         }
-        std::printf("UNKNOWN: the budget (%s) ran out before a verdict; undecided: key %s\n",
-                    f.max_steps != 0 ? (std::to_string(f.max_steps) + " steps or " + std::to_string(f.timeout_seconds) + " s").c_str()
-                                     : (std::to_string(f.timeout_seconds) + " s").c_str(),
-                    undecided.c_str());
-        std::printf("  %.3f s, %llu steps; the other keys are linearizable\n", secs, static_cast<unsigned long long>(r.steps));
+        char budget[96];
+        std::snprintf(budget, sizeof budget, "%g s, %llu steps (0: no limit), 1 GiB per key", f.timeout_seconds,
+                      static_cast<unsigned long long>(f.max_steps));
+        std::printf("UNKNOWN: the budget (%s) ran out before a verdict; undecided: key %s\n", budget, undecided.c_str());
+        std::printf("  %.3f s, %llu steps%s\n", secs, static_cast<unsigned long long>(r.steps),
+                    r.keys_total > 1 ? "; every other key is linearizable" : "");
     }
     if (r.verdict == lincheck::Verdict::Linearizable) return kExitOk;
     return r.verdict == lincheck::Verdict::NotLinearizable ? kExitViolation : kExitUsage;
