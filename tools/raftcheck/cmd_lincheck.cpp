@@ -135,7 +135,7 @@ int run_lincheck(const LincheckFlags& f) {
                       static_cast<unsigned long long>(f.max_steps));
         std::printf("UNKNOWN: the budget (%s) ran out before a verdict; undecided: key %s\n", budget, undecided.c_str());
         std::printf("  %.3f s, %llu steps%s\n", secs, static_cast<unsigned long long>(r.steps),
-                    r.keys_total > 1 ? "; every other key is linearizable" : "");
+                    r.keys_total > 1 ? "; every key not listed is linearizable" : "");
     }
     if (r.verdict == lincheck::Verdict::Linearizable) return kExitOk;
     return r.verdict == lincheck::Verdict::NotLinearizable ? kExitViolation : kExitUsage;
