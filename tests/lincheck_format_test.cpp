@@ -143,7 +143,7 @@ TEST_F(LincheckCli, LinearizableExitsZero) {
     const std::string f = write("ok.json", write_history(History{{put(0, "x", "1", 0, 10), get(1, "x", "1", 20, 30)}}));
     const CliRun r = run_cli(f);
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("OK: linearizable: 2 operations of 2 clients on 1 keys"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("OK: linearizable: 2 operations of 2 clients on 1 key\n"), std::string::npos) << r.output;
 }
 
 TEST_F(LincheckCli, ViolationExitsOneWithTheWindowAndItsPictures) {

@@ -117,7 +117,8 @@ int run_lincheck(const LincheckFlags& f) {
                               {"window", r.window ? window_json(*r.window) : nlohmann::json(nullptr)}};
         std::printf("%s\n", out.dump().c_str());
     } else if (r.verdict == lincheck::Verdict::Linearizable) {
-        std::printf("OK: linearizable: %zu operations of %zu clients on %zu keys\n", history.ops.size(), clients.size(), r.keys_total);
+        std::printf("OK: linearizable: %zu operations of %zu clients on %zu key%s\n", history.ops.size(), clients.size(), r.keys_total,
+                    r.keys_total == 1 ? "" : "s");
         std::printf("  %.3f s, %llu steps, %llu configurations explored (%zu operations searched, after dropping %zu that cannot matter)\n", secs,
                     static_cast<unsigned long long>(r.steps), static_cast<unsigned long long>(totals.configurations), totals.ops_searched,
                     history.ops.size() - totals.ops_searched);
