@@ -61,12 +61,14 @@ public:
         model_arg_.resize(ops_.size(), 0);
         keys_.resize(ops_.size());
         unseen_.resize(ops_.size(), 0);
+        deferred_.resize(ops_.size(), 0);
         const Observability seen(ops_);
         for (std::uint32_t i = 0; i < ops_.size(); ++i) {
             const Operation& op = *ops_[i];
             keys_[i] = op_key(i);
             // An Append of "" changes nothing, so it hides nothing either.
             unseen_[i] = op.mutates() && !(op.kind == OpKind::Append && op.value.empty()) && !seen.observable(op);
+            deferred_[i] = unseen_[i] && op.kind == OpKind::Append && !op.open();
             if (op.kind == OpKind::Put) model_arg_[i] = states_.intern(op.value);
             if (op.kind == OpKind::Get) model_arg_[i] = states_.intern(op.output);
             if (op.open()) open_.push_back(i);
@@ -97,19 +99,25 @@ private:
     struct Entry {
         std::uint32_t op = kNone;
         bool is_return = false;
-        std::uint32_t match = kNone;  // a call's return entry
+        std::uint32_t match = kNone;  // a call's return entry, a return's call entry
         std::uint32_t prev = kNone, next = kNone;
         Time time = 0;
     };
     // One choice on the current path: which operation, the state before it, and where to
     // resume when it is undone (the call entry, or the open op's position and the dead end).
+    // Choice: a returned op, the walk resumes after its call when undone. GetFirst: no
+    // alternative (take_matching_get). Open: an open-ended op, the next one is tried when
+    // undone. Deferred: an unseen Append at its return; open-ended ops are tried when undone.
+    // Flushed: an unseen Append placed before a Put (flush_deferred), undone with the Put.
+    enum class Kind : std::uint8_t { Choice, GetFirst, Open, Deferred, Flushed };
     struct Frame {
         std::uint32_t op;
         StateId before;
         std::uint32_t call_entry;  // kNone for an open-ended op
         std::uint32_t open_pos;
         Time dead_end;
-        bool forced;               // a Get taken first (take_matching_get): no alternative
+        Kind kind;
+        std::uint32_t flushed;     // Flushed frames right below this one
     };
     static constexpr std::uint32_t kHead = 0, kTail = 1;
     static constexpr std::uint32_t kRestart = kNone - 1;  // walk again from the first entry
@@ -145,6 +153,7 @@ private:
             if (e.is_return) {
                 LINCHECK_ASSERT(call_entry_of[e.op] != kNone, "a call sorts before its return");
                 entries_[call_entry_of[e.op]].match = idx;
+                entries_[idx].match = call_entry_of[e.op];
             } else {
                 call_entry_of[e.op] = idx;
             }
@@ -263,14 +272,65 @@ private:
         state_ = f.before;
     }
 
-    // The first open-ended operation from position `from` on that is called by `dead_end`
-    // and can be linearized now (and is); kNone if none.
-    std::uint32_t try_open_from(std::uint32_t from, Time dead_end) {
+    // Unseen Appends (deferred_) are never a choice of their own: one is linearized when its
+    // return is the first in the list (it cannot wait longer), or, with every other one that
+    // may come next, just before a Put. Any linearization can be changed into one of that
+    // shape: moving an unseen Append later, up to the next Put, changes only states no Get
+    // reads (none sits between it and that Put), and moving one that may come next to just
+    // before a Put changes only states that Put overwrites. So all the ways of interleaving
+    // them with other writes are explored as one: k of them would otherwise make 2^k
+    // configurations. The configurations in between are not memoized: only what comes after
+    // the Put was explored from them. Returns how many went.
+    std::uint32_t flush_deferred(std::vector<Frame>& stack, SearchStats& stats) {
+        std::vector<std::uint32_t> calls;
+        for (std::uint32_t e = entries_[kHead].next; !entries_[e].is_return; e = entries_[e].next) {
+            if (deferred_[entries_[e].op]) calls.push_back(e);
+        }
+        for (std::uint32_t c : calls) {
+            const std::uint32_t op = entries_[c].op;
+            push(stack, Frame{op, state_, c, 0, 0, Kind::Flushed, 0}, stats);
+            bits_[op / 64] |= std::uint64_t{1} << (op % 64);
+            bits_hash_ ^= keys_[op];
+            state_ = kUnseen;
+            lift(c);
+        }
+        return static_cast<std::uint32_t>(calls.size());
+    }
+
+    void undo_flushed(std::vector<Frame>& stack, std::uint32_t count) {
+        for (std::uint32_t i = 0; i < count; ++i) {
+            LINCHECK_ASSERT(!stack.empty() && stack.back().kind == Kind::Flushed, "flushed Appends sit below their Put");
+            const Frame f = stack.back();
+            stack.pop_back();
+            unapply(f);
+            unlift(f.call_entry);
+        }
+    }
+
+    // Linearizes f.op now (a Put after flushing the unseen Appends) and pushes its frame if the
+    // model, the lookahead and the memo allow it; changes nothing otherwise.
+    bool choose(std::vector<Frame>& stack, Frame f, SearchStats& stats) {
+        const std::uint32_t flushed = ops_[f.op]->kind == OpKind::Put ? flush_deferred(stack, stats) : 0;
+        const StateId before = state_;
+        if (!try_linearize(f.op)) {
+            undo_flushed(stack, flushed);
+            return false;
+        }
+        f.before = before;
+        f.flushed = flushed;
+        push(stack, f, stats);
+        if (f.call_entry != kNone) lift(f.call_entry);
+        return true;
+    }
+
+    // Linearizes the first open-ended operation from position `from` on that is called by
+    // `dead_end` and can be linearized now; returns its position, or kNone.
+    std::uint32_t choose_open_from(std::vector<Frame>& stack, std::uint32_t from, Time dead_end, SearchStats& stats) {
         for (std::uint32_t pos = from; pos < open_.size(); ++pos) {
             const std::uint32_t op = open_[pos];
             if (ops_[op]->call > dead_end) break;
             if (is_linearized(op)) continue;
-            if (try_linearize(op)) return pos;
+            if (choose(stack, Frame{op, 0, kNone, pos, dead_end, Kind::Open, 0}, stats)) return pos;
         }
         return kNone;
     }
@@ -304,7 +364,7 @@ private:
             if (ops_[op]->kind != OpKind::Get || state_ != model_arg_[op]) continue;
             const StateId before = state_;
             if (!try_linearize(op)) return GetFirst::Dead;
-            push(stack, Frame{op, before, e, 0, 0, true}, stats);
+            push(stack, Frame{op, before, e, 0, 0, Kind::GetFirst, 0}, stats);
             lift(e);
             return GetFirst::Taken;
         }
@@ -312,23 +372,26 @@ private:
     }
 
     // Undoes choices until one leaves an alternative. Returns where the walk resumes: the
-    // entry after an undone call, kRestart after linearizing the next open-ended candidate of
-    // an undone open-ended choice, kNone when no choice is left.
+    // entry after an undone call, kRestart after linearizing the next open-ended candidate,
+    // kNone when no choice is left.
     std::uint32_t backtrack(std::vector<Frame>& stack, SearchStats& stats) {
         while (!stack.empty()) {
             const Frame top = stack.back();
             stack.pop_back();
+            LINCHECK_ASSERT(top.kind != Kind::Flushed, "flushed Appends are undone with their Put");
             unapply(top);
-            if (top.call_entry != kNone) {
-                unlift(top.call_entry);
-                if (top.forced) continue;
-                return entries_[top.call_entry].next;
-            }
-            const StateId before = state_;
-            const std::uint32_t pos = try_open_from(top.open_pos + 1, top.dead_end);
-            if (pos != kNone) {
-                push(stack, Frame{open_[pos], before, kNone, pos, top.dead_end, false}, stats);
-                return kRestart;
+            if (top.call_entry != kNone) unlift(top.call_entry);
+            undo_flushed(stack, top.flushed);
+            switch (top.kind) {
+                case Kind::Choice: return entries_[top.call_entry].next;
+                case Kind::Open:
+                    if (choose_open_from(stack, top.open_pos + 1, top.dead_end, stats) != kNone) return kRestart;
+                    break;
+                case Kind::Deferred:
+                    if (choose_open_from(stack, 0, top.dead_end, stats) != kNone) return kRestart;
+                    break;
+                case Kind::GetFirst:
+                case Kind::Flushed: break;
             }
         }
         return kNone;
@@ -348,23 +411,22 @@ private:
                 continue;
             }
             LINCHECK_ASSERT(entry != kTail, "the walk stops at the first return");
-            const Entry& e = entries_[entry];
+            const Entry e = entries_[entry];
             if (!e.is_return) {
-                const StateId before = state_;
-                if (try_linearize(e.op)) {
-                    push(stack, Frame{e.op, before, entry, 0, 0, false}, stats);
-                    lift(entry);
-                    entry = kRestart;
-                } else {
+                if (deferred_[e.op]) {
                     entry = e.next;
+                } else {
+                    entry = choose(stack, Frame{e.op, 0, entry, 0, 0, Kind::Choice, 0}, stats) ? kRestart : e.next;
                 }
                 continue;
             }
-            // Every returned candidate failed: try the open-ended ones, then undo.
-            const StateId before = state_;
-            const std::uint32_t pos = try_open_from(0, e.time);
-            if (pos != kNone) {
-                push(stack, Frame{open_[pos], before, kNone, pos, e.time, false}, stats);
+            // Every returned candidate failed: an unseen Append that cannot wait goes now; then
+            // the open-ended candidates; then undo.
+            if (deferred_[e.op] && choose(stack, Frame{e.op, 0, e.match, 0, e.time, Kind::Deferred, 0}, stats)) {
+                entry = kRestart;
+                continue;
+            }
+            if (choose_open_from(stack, 0, e.time, stats) != kNone) {
                 entry = kRestart;
                 continue;
             }
@@ -381,6 +443,7 @@ private:
     KvStates states_;
     std::vector<StateId> model_arg_;  // Put: its value's state; Get: its output's state
     std::vector<char> unseen_;        // a write whose effect no Get can see
+    std::vector<char> deferred_;      // an unseen Append that returned: see flush_deferred
     std::vector<std::uint32_t> get_index_;  // op -> its index among the Gets, for reads_
     std::optional<PendingReads> reads_;
     std::vector<std::uint64_t> keys_;
