@@ -9,12 +9,13 @@
 // them never took effect. The set of candidates at each point is the same as with them in
 // the list, so the answer is too; only the order of the tries changes.
 //
-// Three more rules keep histories with many concurrent calls on one key tractable; each
+// Four more rules keep histories with many concurrent calls on one key tractable; each
 // refuses only configurations that cannot lead to a linearization, or merges configurations
 // with the same future (search.cpp and reduction.hpp give the reasons):
 // - lookahead: a write is refused if one of the next Gets could no longer read its output;
 // - unseen values: a value no pending Get can read, before the next Put, is one state;
-// - Gets first: a Get that reads the current value is taken at once, with no alternative.
+// - Gets first: a Get that reads the current value is taken at once, with no alternative;
+// - unseen Appends wait: linearized just before the next Put, or when they cannot wait.
 
 #include <chrono>
 #include <cstddef>
