@@ -28,5 +28,7 @@ Runner add_kv_sim_command(CLI::App& app);
 Runner add_prove_command(CLI::App& app);
 // Adds `bmc` (Z3: bounded model checking and k-induction of raft-abstract).
 Runner add_bmc_command(CLI::App& app);
+// Adds `lincheck`.
+Runner add_lincheck_command(CLI::App& app);
 
 }  // namespace raftcheck

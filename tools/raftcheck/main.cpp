@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     raftcheck::Runner kv_sim = raftcheck::add_kv_sim_command(app);
     raftcheck::Runner prove = raftcheck::add_prove_command(app);
     raftcheck::Runner bmc = raftcheck::add_bmc_command(app);
+    raftcheck::Runner lincheck = raftcheck::add_lincheck_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("kv-sim")) return kv_sim();
         if (app.got_subcommand("prove")) return prove();
         if (app.got_subcommand("bmc")) return bmc();
+        if (app.got_subcommand("lincheck")) return lincheck();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return raftcheck::kExitUsage;
