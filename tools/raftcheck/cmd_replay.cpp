@@ -12,6 +12,7 @@
 #include "checker/spec_mutants.hpp"
 #include "tools/raftcheck/commands.hpp"
 #include "tools/raftcheck/counterexample.hpp"
+#include "tools/raftcheck/impl_trace.hpp"
 
 namespace raftcheck {
 namespace {
@@ -66,6 +67,7 @@ int run(const std::string& path) {
     try {
         std::string line;
         if (!std::getline(in, line)) throw ReplayError{path, 1, "empty file"};
+        if (is_impl_header(line)) return replay_impl(line, in, path);
         const TraceHeader h = parse_header(line, path);
         std::optional<mutants::Bug> bug;
         for (mutants::Bug b : mutants::kAllBugs) {
