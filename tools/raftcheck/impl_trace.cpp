@@ -81,6 +81,7 @@ int replay_impl(const std::string& first_line, std::istream& in, const std::stri
         const checker::ImplModel model(p, step, false, h.value("refinement", true));
 
         std::optional<impl::ClusterState> cur, prev;
+        std::optional<impl::Event> last_event;
         std::size_t steps = 0;
         std::string line;
         for (std::size_t lineno = 2; std::getline(in, line); ++lineno) {
@@ -111,7 +112,10 @@ int replay_impl(const std::string& first_line, std::istream& in, const std::stri
             model.for_each_successor(*cur, [&](const impl::Event& e, impl::ClusterState& t) {
                 const std::string label = model.describe_label(e);
                 enabled.push_back(label);
-                if (!next && label == action && model.describe_state(t) == state) next = t;
+                if (!next && label == action && model.describe_state(t) == state) {
+                    next = t;
+                    last_event = e;
+                }
             });
             if (!next) {
                 std::printf("DIVERGES at %s:%zu (step %zu): '%s' leading to the recorded state is not a step of the cluster.\n"
@@ -131,6 +135,9 @@ int replay_impl(const std::string& first_line, std::istream& in, const std::stri
         if (broken != nullptr) {
             std::printf("the last state violates %s%s\n", broken,
                         violation.empty() || violation == broken ? "" : (" (the file says " + violation + ")").c_str());
+            if (broken == std::string(checker::ImplModel::kRefinement) && prev && last_event) {
+                if (const auto why = impl::explain_refinement(*prev, *last_event, p, step)) std::printf("\n%s", why->text().c_str());
+            }
         } else {
             std::printf("the last state violates nothing%s\n", violation.empty() ? "" : (" (the file says " + violation + ")").c_str());
         }
