@@ -212,7 +212,7 @@ rc::detail::TestResult check_schedules(StepFn step, const std::string& bug, int 
 }
 
 TEST(ImplSchedules, InvariantsRefinementDeterminismAndEncodingHoldOnEverySchedule) {
-    const auto result = check_schedules(&raft::step, "", schedules(kSanitized ? 200 : 1000), 1);
+    const auto result = check_schedules(&raft::step, "", schedules(kSanitized ? 200 : 3000), 1);
     std::ostringstream report;
     rc::detail::printResultMessage(result, report);
     ASSERT_TRUE(result.is<rc::detail::SuccessResult>()) << report.str();
