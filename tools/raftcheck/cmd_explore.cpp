@@ -40,7 +40,7 @@ struct ExploreFlags {
     // --model impl only.
     std::uint32_t max_crashes = 1;
     std::uint32_t max_proposals = 1;
-    bool no_refinement = false;
+    bool refinement = true;
     bool max_msgs_given = false;
 };
 
@@ -63,7 +63,7 @@ int run_impl(const ExploreFlags& f) {
     r.params.max_crashes = f.max_crashes;
     r.params.max_proposals = f.max_proposals;
     r.symmetry = f.symmetry;
-    r.refinement = !f.no_refinement;
+    r.refinement = f.refinement;
     r.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     r.json = f.json;
     r.dfs = f.dfs;
@@ -239,7 +239,8 @@ Runner add_explore_command(CLI::App& app) {
     cmd->add_option("--max-proposals", f->max_proposals, "--model impl: at most this many client proposals in all")
         ->check(CLI::Range(0u, 15u))
         ->capture_default_str();
-    cmd->add_flag("--no-refinement", f->no_refinement, "--model impl: do not check each step against the spec");
+    cmd->add_flag("--refinement,!--no-refinement", f->refinement,
+                  "--model impl: check that every step is a step of the spec (default; --no-refinement: invariants only)");
     return [f, cmd] {
         f->max_msgs_given = cmd->count("--max-msgs") > 0;
         return run(*f);
