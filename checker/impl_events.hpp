@@ -34,9 +34,6 @@ struct Event {
     std::uint8_t node = 0;   // the node that steps (for kDeliver: the message's destination)
     std::uint8_t value = 0;  // kPropose: the command's value
     WireMsg msg;             // kDeliver, kDrop, kDuplicate
-    bool operator==(const Event& o) const {
-        return kind == o.kind && node == o.node && value == o.value && (msg.size() == 0 || msg == o.msg);
-    }
 };
 
 std::string describe(const Event& e);

@@ -188,7 +188,7 @@ raft::Message from_wire(const WireMsg& w) {
     return m;
 }
 
-const raft::PersistentState ClusterState::stored(std::uint32_t i) const {
+raft::PersistentState ClusterState::stored(std::uint32_t i) const {
     return storage[i] ? *storage[i] : raft::persistent_part(nodes[i]);
 }
 

@@ -98,7 +98,8 @@ struct ClusterState {
         for (auto r : restarts) n += r;
         return n;
     }
-    const raft::PersistentState stored(std::uint32_t i) const;
+    // What node i's storage holds.
+    raft::PersistentState stored(std::uint32_t i) const;
 };
 
 ClusterState initial_cluster(const Params& p);
