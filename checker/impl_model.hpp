@@ -49,10 +49,10 @@ public:
         State work = s;
         impl::Undo undo;
         std::optional<impl::RefinementCheck> refines;
-        if (refinement_) refines.emplace(s, params_);
+        if (refinement_) refines.emplace(s, params_, step_);
         impl::for_each_event(s, params_, [&](const Label& e) {
             const raft::Outputs out = impl::apply_event(work, params_, step_, e, undo);
-            work.observed = refines && refines->check(e, out, work) ? kRefinement : nullptr;
+            work.observed = refines && !refines->refines(e, out, work) ? kRefinement : nullptr;
             f(e, work);
             work.observed = nullptr;
             impl::restore(work, undo);

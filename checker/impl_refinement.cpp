@@ -1,5 +1,8 @@
 #include "checker/impl_refinement.hpp"
 
+#include <string>
+#include <unordered_map>
+
 #include "traces/recorder.hpp"
 #include "traces/validator.hpp"
 
@@ -294,18 +297,45 @@ struct RefinementCheck::Impl {
     }
 };
 
-RefinementCheck::RefinementCheck(const ClusterState& before, const Params& p) : impl_(std::make_unique<Impl>(before, p)) {}
+RefinementCheck::RefinementCheck(const ClusterState& before, const Params& p, StepFn step) : before_(before), params_(p), step_(step) {}
 RefinementCheck::~RefinementCheck() = default;
 
+RefinementCheck::Impl& RefinementCheck::impl() {
+    if (!impl_) impl_ = std::make_unique<Impl>(before_, params_);
+    return *impl_;
+}
+
 std::optional<RefinementFailure> RefinementCheck::check(const Event& e, const raft::Outputs& out, const ClusterState& after) {
-    return impl_->check(e, out, after);
+    return impl().check(e, out, after);
+}
+
+bool RefinementCheck::refines(const Event& e, const raft::Outputs& out, const ClusterState& after) {
+    // Bounded, so that a long exploration's memo cannot grow without limit; cleared when full.
+    constexpr std::size_t kMemoEntries = std::size_t{1} << 18;
+    thread_local std::unordered_map<std::string, bool> memo;
+    thread_local std::string key;
+    key.assign(reinterpret_cast<const char*>(&step_), sizeof step_);
+    key += static_cast<char>(params_.servers);
+    key += static_cast<char>(e.kind);
+    key += static_cast<char>(e.value);
+    key.append(e.msg.view());
+    if (e.kind != EventKind::kDrop && e.kind != EventKind::kDuplicate) {
+        key += static_cast<char>(e.node);
+        encode_node(before_.nodes[e.node], params_.servers, key);
+        if (e.kind == EventKind::kRestart) encode_persistent(before_.stored(e.node), key);
+    }
+    if (const auto it = memo.find(key); it != memo.end()) return it->second;
+    const bool ok = !check(e, out, after);
+    if (memo.size() >= kMemoEntries) memo.clear();
+    memo.emplace(key, ok);
+    return ok;
 }
 
 std::optional<RefinementFailure> explain_refinement(const ClusterState& before, const Event& e, const Params& p, StepFn step) {
     ClusterState after = before;
     Undo undo;
     const raft::Outputs out = apply_event(after, p, step, e, undo);
-    RefinementCheck check(before, p);
+    RefinementCheck check(before, p, step);
     return check.check(e, out, after);
 }
 

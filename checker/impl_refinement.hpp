@@ -42,10 +42,11 @@ struct RefinementFailure {
 spec::unbounded::State abstraction(const ClusterState& s, const Params& p);
 
 // Checks the transitions out of one cluster state (the abstraction of `before` is built
-// once and changed in place, with undo, for each transition).
+// once, when first needed, and changed in place, with undo, for each transition).
 class RefinementCheck {
 public:
-    RefinementCheck(const ClusterState& before, const Params& p);
+    // `step` is the node step function the cluster runs (it keys refines()'s memo).
+    RefinementCheck(const ClusterState& before, const Params& p, StepFn step = &raft::step);
     ~RefinementCheck();
     RefinementCheck(const RefinementCheck&) = delete;
     RefinementCheck& operator=(const RefinementCheck&) = delete;
@@ -53,8 +54,19 @@ public:
     // Nothing when before -e-> after (with the step's outputs) refines the spec.
     std::optional<RefinementFailure> check(const Event& e, const raft::Outputs& out, const ClusterState& after);
 
+    // check(), answered from a per-thread memo when the same node state already took the same
+    // input. Sound because the verdict is a function of those two: the step function is
+    // deterministic, and the spec actions one node's step maps to read and write only that
+    // server and the step's own messages (the received one is in flight by construction).
+    bool refines(const Event& e, const raft::Outputs& out, const ClusterState& after);
+
 private:
     struct Impl;
+    Impl& impl();
+
+    const ClusterState& before_;
+    Params params_;
+    StepFn step_;
     std::unique_ptr<Impl> impl_;
 };
 

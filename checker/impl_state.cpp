@@ -35,6 +35,23 @@ void put_log(const raft::Log& log, std::string& out) {
     }
 }
 
+void put_node(const raft::NodeState& n, std::uint32_t servers, const Perm& perm, const Perm& inv, std::string& out) {
+    RAFT_ASSERT(!n.leader, "the model forgets NodeState::leader");
+    RAFT_ASSERT(n.last_applied == n.commit_index, "step applies everything committed");
+    out += static_cast<char>(byte(n.current_term.value));
+    out += static_cast<char>(id_byte(n.voted_for, perm));
+    out += static_cast<char>(static_cast<std::uint8_t>(n.role));
+    out += static_cast<char>(byte(n.commit_index.value));
+    if (n.role == raft::Role::kCandidate) out += static_cast<char>(permute_mask(n.votes_granted.bits, perm));
+    if (n.role == raft::Role::kLeader) {
+        for (std::uint32_t k = 0; k < servers; ++k) {
+            out += static_cast<char>(byte(n.next_index[inv[k]].value));
+            out += static_cast<char>(byte(n.match_index[inv[k]].value));
+        }
+    }
+    put_log(n.log, out);
+}
+
 // Reads the encoding back; every read is checked against the end, so a corrupt frontier
 // cannot read out of bounds.
 struct Reader {
@@ -203,26 +220,23 @@ ClusterState initial_cluster(const Params& p) {
 
 void forget_unread(raft::NodeState& n) { n.leader.reset(); }
 
+void encode_node(const raft::NodeState& n, std::uint32_t servers, std::string& out) {
+    const Perm id = identity_perm();
+    put_node(n, servers, id, id, out);
+}
+
+void encode_persistent(const raft::PersistentState& st, std::string& out) {
+    out += static_cast<char>(byte(st.current_term.value));
+    out += static_cast<char>(id_byte(st.voted_for, identity_perm()));
+    put_log(st.log, out);
+}
+
 void encode(const ClusterState& s, const Params& p, const Perm& perm, std::string& out) {
     out.clear();
     Perm inv{};
     for (std::uint32_t i = 0; i < p.servers; ++i) inv[perm[i]] = static_cast<std::uint8_t>(i);
     for (std::uint32_t j = 0; j < p.servers; ++j) {
-        const raft::NodeState& n = s.nodes[inv[j]];
-        RAFT_ASSERT(!n.leader, "the model forgets NodeState::leader");
-        RAFT_ASSERT(n.last_applied == n.commit_index, "step applies everything committed");
-        out += static_cast<char>(byte(n.current_term.value));
-        out += static_cast<char>(id_byte(n.voted_for, perm));
-        out += static_cast<char>(static_cast<std::uint8_t>(n.role));
-        out += static_cast<char>(byte(n.commit_index.value));
-        if (n.role == raft::Role::kCandidate) out += static_cast<char>(permute_mask(n.votes_granted.bits, perm));
-        if (n.role == raft::Role::kLeader) {
-            for (std::uint32_t k = 0; k < p.servers; ++k) {
-                out += static_cast<char>(byte(n.next_index[inv[k]].value));
-                out += static_cast<char>(byte(n.match_index[inv[k]].value));
-            }
-        }
-        put_log(n.log, out);
+        put_node(s.nodes[inv[j]], p.servers, perm, inv, out);
         out += static_cast<char>(s.restarts[inv[j]]);
     }
     std::uint8_t diverged = 0;

@@ -108,6 +108,9 @@ ClusterState initial_cluster(const Params& p);
 // histories renamed too; server blocks written in the new order).
 void encode(const ClusterState& s, const Params& p, const Perm& perm, std::string& out);
 ClusterState decode(std::string_view bytes, const Params& p);
+// One node's part of the encoding, and a stored state's, appended to `out` (ids unrenamed).
+void encode_node(const raft::NodeState& n, std::uint32_t servers, std::string& out);
+void encode_persistent(const raft::PersistentState& st, std::string& out);
 
 // NodeState::leader is written by raft/ and never read by it, so two states that differ only
 // there have the same future; the model forgets it, which keeps states that differ in nothing
