@@ -164,6 +164,29 @@ TEST(ImplModel, RaftStepRefinesTheSpecWithCrashes) {
     EXPECT_EQ(r.stats.sometimes_reached, (std::uint64_t{1} << sometimes().size()) - 1) << "every companion reached";
 }
 
+// RefinementCheck::refines() answers from a memo keyed by the stepping node's state and the
+// input. On every transition of the small state space, under a step function that breaks
+// refinement, the memoized verdict equals the one computed from scratch.
+TEST(ImplModel, MemoizedRefinementVerdictsEqualFreshOnes) {
+    const Params p = small();
+    const StepFn step = buggy_step(ImplBug::kVoteWithoutUpToDateCheck);
+    std::size_t transitions = 0, failures = 0;
+    Undo undo;
+    for (const ClusterState& s : small_states()) {
+        RefinementCheck memoized(s, p, step), from_scratch(s, p, step);
+        for_each_event(s, p, [&](const Event& e) {
+            ClusterState after = s;
+            const raft::Outputs out = apply_event(after, p, step, e, undo);
+            const bool fresh = !from_scratch.check(e, out, after);
+            EXPECT_EQ(memoized.refines(e, out, after), fresh) << describe(e);
+            ++transitions;
+            failures += !fresh;
+        });
+    }
+    EXPECT_GT(transitions, 200000u);
+    EXPECT_GT(failures, 100u) << "the bug must show, or the comparison proves nothing";
+}
+
 struct Caught {
     ImplBug bug;
     Params params;
