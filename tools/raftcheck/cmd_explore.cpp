@@ -15,6 +15,8 @@
 #include "checker/spec_mutants.hpp"
 #include "checker/spec_model.hpp"
 #include "tools/raftcheck/counterexample.hpp"
+#include "tools/raftcheck/explore_impl.hpp"
+#include "tools/raftcheck/violation_report.hpp"
 #include "tools/raftcheck/commands.hpp"
 #include "tools/raftcheck/explore_abstract.hpp"
 
@@ -38,6 +40,11 @@ struct ExploreFlags {
     double max_memory_gib = 0;  // 0: 80% of the machine's memory
     std::string from_path;      // raft-abstract: a state file to start from
     std::string find_path;      // raft-abstract: a state file to search for
+    // --model impl only.
+    std::uint32_t max_crashes = 1;
+    std::uint32_t max_proposals = 1;
+    bool refinement = true;
+    bool max_msgs_given = false;
 };
 
 // 80% of physical memory: room for the rest of the process and the machine.
@@ -48,65 +55,30 @@ double default_memory_gib() {
     return 0.8 * static_cast<double>(pages) * static_cast<double>(page) / (1024.0 * 1024 * 1024);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
-
-// A state description split into its variables: a variable's block is its "name = ..." line
-// and the indented lines under it.
-std::vector<std::pair<std::string, std::string>> variables_of(const std::string& description) {
-    std::vector<std::pair<std::string, std::string>> vars;
-    for (const std::string& line : lines_of(description)) {
-        if (line.rfind("  ", 0) == 0 && !vars.empty()) {
-            vars.back().second += "\n" + line;
-        } else {
-            vars.emplace_back(line.substr(0, line.find(" =")), line);
-        }
-    }
-    return vars;
-}
-
-// The variables whose value changed from one state to the next, whole.
-std::string changed(const std::string& before, const std::string& after) {
-    const auto a = variables_of(before);
-    const auto b = variables_of(after);
-    std::string out;
-    for (const auto& [name, block] : b) {
-        bool same = false;
-        for (const auto& [name_a, block_a] : a) same |= name_a == name && block_a == block;
-        if (same) continue;
-        for (const std::string& line : lines_of(block)) out += "      " + line + "\n";
-    }
-    return out.empty() ? "      (no variable changed)\n" : out;
-}
-
-template <class Model>
-nlohmann::json violation_json(const Model& model, const checker::Violation<Model>& v) {
-    nlohmann::json trace = nlohmann::json::array();
-    for (const auto& [label, state] : v.trace) {
-        trace.push_back({{"action", label ? model.describe_label(*label) : "Init"}, {"state", model.describe_state(state)}});
-    }
-    return {{"invariant", v.property}, {"length", v.trace.size()}, {"trace", trace}};
-}
-
-template <class Model>
-void print_violation(const Model& model, const checker::Violation<Model>& v) {
-    std::printf("\nVIOLATION of %s: a behaviour of %zu states (the shortest, by BFS)\n\n", v.property.c_str(), v.trace.size());
-    std::string prev;
-    for (std::size_t k = 0; k < v.trace.size(); ++k) {
-        const auto& [label, state] = v.trace[k];
-        const std::string desc = model.describe_state(state);
-        std::printf("  %3zu  %s\n", k + 1, label ? model.describe_label(*label).c_str() : "Init");
-        if (k == 0) {
-            for (const auto& l : lines_of(desc)) std::printf("      %s\n", l.c_str());
-        } else {
-            std::printf("%s", changed(prev, desc).c_str());
-        }
-        prev = desc;
-    }
+int run_impl(const ExploreFlags& f) {
+    ImplExploreRequest r;
+    r.params.servers = f.params.servers;
+    r.params.values = f.params.values;
+    r.params.max_term = f.params.max_term;
+    r.params.max_log = f.params.max_log;
+    r.params.max_copies = f.params.max_copies;
+    if (f.max_msgs_given) r.params.max_msgs = f.params.max_msgs;  // else the impl model's own default
+    r.params.max_crashes = f.max_crashes;
+    r.params.max_proposals = f.max_proposals;
+    r.symmetry = f.symmetry;
+    r.refinement = f.refinement;
+    r.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+    r.json = f.json;
+    r.dfs = f.dfs;
+    r.simulate = f.simulate;
+    r.walk_depth = f.walk_depth;
+    r.seed = f.seed;
+    r.max_depth = f.max_depth;
+    r.progress = f.progress;
+    r.trace_path = f.trace_path;
+    r.plant_bug = f.plant_bug;
+    r.max_memory_gib = f.max_memory_gib > 0 ? f.max_memory_gib : default_memory_gib();
+    return run_impl_explore(r);
 }
 
 int run(const ExploreFlags& f) {
@@ -119,6 +91,7 @@ int run(const ExploreFlags& f) {
                                  f.dfs, f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency()), f.max_depth,
                                  f.progress});
     }
+    if (f.model == "impl") return run_impl(f);
     std::optional<mutants::Bug> bug;
     if (!f.plant_bug.empty()) {
         for (mutants::Bug b : mutants::kAllBugs) {
@@ -133,7 +106,7 @@ int run(const ExploreFlags& f) {
     }
     const std::optional<spec::Variant> variant = spec::variant_named(f.model);
     if (!variant) {
-        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla, raft, raft-abstract)\n", f.model.c_str());
+        std::fprintf(stderr, "raftcheck: unknown model '%s' (available: raft-tla, raft, raft-abstract, impl)\n", f.model.c_str());
         return kExitUsage;
     }
     spec::Params params = f.params;
@@ -246,8 +219,9 @@ int run(const ExploreFlags& f) {
 Runner add_explore_command(CLI::App& app) {
     auto f = std::make_shared<ExploreFlags>();
     CLI::App* cmd = app.add_subcommand("explore", "Explore a model's state space exhaustively (BFS, DFS) or at random");
-    cmd->add_option("--model", f->model, "Model to explore: raft-tla (Ongaro's raft.tla), raft (the protocol raft/ implements) or raft-abstract (the "
-                    "abstract Raft that `raftcheck prove` proves)")
+    cmd->add_option("--model", f->model,
+                    "Model to explore: raft-tla (Ongaro's raft.tla), raft (the protocol raft/ implements), raft-abstract (the "
+                    "abstract Raft that `raftcheck prove` proves) or impl (a cluster of raft/ itself)")
         ->capture_default_str();
     cmd->add_option("--servers", f->params.servers, "Number of servers")->check(CLI::Range(1u, spec::kMaxServers))->capture_default_str();
     cmd->add_option("--values", f->params.values, "Number of client values")->check(CLI::Range(1u, spec::kMaxValues))->capture_default_str();
@@ -271,10 +245,22 @@ Runner add_explore_command(CLI::App& app) {
         ->check(CLI::Range(0.0001, 1e6));
     cmd->add_option("--plant-bug", f->plant_bug,
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
-                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote");
+                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote (with --model impl: "
+                    "a buggy step function; the same names and CommitPastLastNewEntry, CommitIndexGoesBack, BackupTrustsHint)");
+    cmd->add_option("--max-crashes", f->max_crashes, "--model impl: at most this many crash-and-restarts in all")
+        ->check(CLI::Range(0u, 15u))
+        ->capture_default_str();
+    cmd->add_option("--max-proposals", f->max_proposals, "--model impl: at most this many client proposals in all")
+        ->check(CLI::Range(0u, 15u))
+        ->capture_default_str();
+    cmd->add_flag("--refinement,!--no-refinement", f->refinement,
+                  "--model impl: check that every step is a step of the spec (default; --no-refinement: invariants only)");
     cmd->add_option("--from", f->from_path, "raft-abstract: explore from this state file (e.g. a CTI written by `raftcheck prove`)");
     cmd->add_option("--find", f->find_path, "raft-abstract: search from Init for the state of this file (is a CTI reachable?)");
-    return [f] { return run(*f); };
+    return [f, cmd] {
+        f->max_msgs_given = cmd->count("--max-msgs") > 0;
+        return run(*f);
+    };
 }
 
 }  // namespace raftcheck

@@ -13,6 +13,7 @@
 #include "tools/raftcheck/commands.hpp"
 #include "tools/raftcheck/counterexample.hpp"
 #include "tools/raftcheck/abstract_files.hpp"
+#include "tools/raftcheck/impl_trace.hpp"
 
 namespace raftcheck {
 namespace {
@@ -68,6 +69,7 @@ int run(const std::string& path) {
         std::string line;
         if (!std::getline(in, line)) throw ReplayError{path, 1, "empty file"};
         if (line.find(std::string("\"model\":\"") + kAbstractModelName + "\"") != std::string::npos) return replay_abstract(path);
+        if (is_impl_header(line)) return replay_impl(line, in, path);
         const TraceHeader h = parse_header(line, path);
         std::optional<mutants::Bug> bug;
         for (mutants::Bug b : mutants::kAllBugs) {

@@ -1,0 +1,185 @@
+#include "checker/impl_mutants.hpp"
+
+#include <algorithm>
+
+namespace checker::impl {
+namespace {
+
+using raft::Input;
+using raft::LogIndex;
+using raft::Message;
+using raft::NodeState;
+using raft::StepResult;
+
+// Moves commitIndex to `n` the way the buggy code would, keeping what raft::step promises
+// about it (everything committed is applied; commitIndex within the log, unless the bug
+// itself breaks that).
+void commit_to(StepResult& r, LogIndex n) {
+    NodeState& s = r.state;
+    if (n > s.commit_index && n <= s.log.last_index()) {
+        for (LogIndex k = s.commit_index.next(); k <= n; k = k.next()) r.outputs.apply.push_back(raft::Applied{k, s.log.at(k)});
+    }
+    s.commit_index = n;
+    s.last_applied = n;
+}
+
+const raft::AppendEntries* append_entries_of(const Input& input) {
+    const auto* m = std::get_if<Message>(&input);
+    return m ? std::get_if<raft::AppendEntries>(&m->body) : nullptr;
+}
+
+bool accepted(const StepResult& r) {
+    for (const Message& m : r.outputs.messages) {
+        if (const auto* rep = std::get_if<raft::AppendEntriesReply>(&m.body)) return rep->success;
+    }
+    return false;
+}
+
+StepResult forget_vote_on_restart(NodeState s, const Input& input) {
+    StepResult r = raft::step(std::move(s), input);
+    if (r.outputs.persist.hard_state) r.outputs.persist.hard_state->voted_for.reset();
+    return r;
+}
+
+StepResult vote_without_up_to_date_check(NodeState s, const Input& input) {
+    const auto* m = std::get_if<Message>(&input);
+    if (m == nullptr || !std::holds_alternative<raft::RequestVote>(m->body)) return raft::step(std::move(s), input);
+    // Dress the candidate's log up as at least as up-to-date as the voter's.
+    Message dressed = *m;
+    auto& rv = std::get<raft::RequestVote>(dressed.body);
+    rv.last_log_term = std::max(rv.last_log_term, s.log.last_term());
+    rv.last_log_index = std::max(rv.last_log_index, s.log.last_index());
+    return raft::step(std::move(s), dressed);
+}
+
+StepResult commit_earlier_term_by_count(NodeState s, const Input& input) {
+    StepResult r = raft::step(std::move(s), input);
+    const NodeState& n = r.state;
+    if (n.role != raft::Role::kLeader) return r;
+    // The highest index a quorum holds, whatever its term (Figure 8's mistake).
+    for (LogIndex k = n.log.last_index(); k > n.commit_index; k = k.prev()) {
+        std::uint32_t replicas = 1;
+        for (std::uint32_t i = 0; i < n.config.cluster_size; ++i) replicas += i != n.config.id.value && n.match_index[i] >= k;
+        if (replicas >= raft::quorum_size(n.config.cluster_size)) {
+            commit_to(r, k);
+            break;
+        }
+    }
+    return r;
+}
+
+StepResult truncate_on_stale_append(NodeState s, const Input& input) {
+    const raft::AppendEntries* ae = append_entries_of(input);
+    StepResult r = raft::step(std::move(s), input);
+    if (ae == nullptr || !accepted(r)) return r;
+    // The log is made to end where the message's entries end, even when it held more.
+    const LogIndex end = ae->prev_log_index + ae->entries.size();
+    if (r.state.log.last_index() <= end) return r;
+    r.state.log.truncate_from(end.next());
+    raft::Persist& p = r.outputs.persist;
+    const LogIndex from = p.log ? std::min(p.log->from, end.next()) : end.next();
+    p.log = raft::LogWrite{from, from <= r.state.log.last_index() ? r.state.log.slice_from(from) : std::vector<raft::Entry>{}};
+    return r;
+}
+
+StepResult count_stale_vote(NodeState s, const Input& input) {
+    const auto* m = std::get_if<Message>(&input);
+    if (m == nullptr || m->term >= s.current_term || s.role != raft::Role::kCandidate) return raft::step(std::move(s), input);
+    const auto* reply = std::get_if<raft::RequestVoteReply>(&m->body);
+    if (reply == nullptr || !reply->vote_granted) return raft::step(std::move(s), input);
+    Message current = *m;
+    current.term = s.current_term;  // taken as a vote of this term
+    return raft::step(std::move(s), current);
+}
+
+StepResult commit_past_last_new_entry(NodeState s, const Input& input) {
+    const raft::AppendEntries* ae = append_entries_of(input);
+    StepResult r = raft::step(std::move(s), input);
+    if (ae == nullptr || !accepted(r)) return r;
+    const LogIndex n = std::min(ae->leader_commit, r.state.log.last_index());
+    if (n > r.state.commit_index) commit_to(r, n);
+    return r;
+}
+
+StepResult commit_index_goes_back(NodeState s, const Input& input) {
+    const raft::AppendEntries* ae = append_entries_of(input);
+    StepResult r = raft::step(std::move(s), input);
+    if (ae == nullptr || !accepted(r)) return r;
+    commit_to(r, std::min(ae->leader_commit, ae->prev_log_index + ae->entries.size()));
+    return r;
+}
+
+StepResult backup_trusts_hint(NodeState s, const Input& input) {
+    const auto* m = std::get_if<Message>(&input);
+    const auto* rep = m ? std::get_if<raft::AppendEntriesReply>(&m->body) : nullptr;
+    const bool leads = s.role == raft::Role::kLeader;
+    StepResult r = raft::step(std::move(s), input);
+    if (rep == nullptr || rep->success || !leads || r.state.role != raft::Role::kLeader || m->term != r.state.current_term) return r;
+    // Believes the follower matches everything below the index it backed up to.
+    NodeState& n = r.state;
+    const std::uint32_t peer = m->from.value;
+    n.match_index[peer] = std::max(n.match_index[peer], n.next_index[peer].prev());
+    for (LogIndex k = n.log.last_index(); k > n.commit_index; k = k.prev()) {
+        if (n.log.at(k).term != n.current_term) break;
+        std::uint32_t replicas = 1;
+        for (std::uint32_t i = 0; i < n.config.cluster_size; ++i) replicas += i != n.config.id.value && n.match_index[i] >= k;
+        if (replicas >= raft::quorum_size(n.config.cluster_size)) {
+            commit_to(r, k);
+            break;
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+const char* bug_name(ImplBug b) {
+    switch (b) {
+        case ImplBug::kForgetVoteOnRestart: return "ForgetVoteOnRestart";
+        case ImplBug::kVoteWithoutUpToDateCheck: return "VoteWithoutUpToDateCheck";
+        case ImplBug::kCommitEarlierTermByCount: return "CommitEarlierTermByCount";
+        case ImplBug::kTruncateOnStaleAppend: return "TruncateOnStaleAppend";
+        case ImplBug::kCountStaleVote: return "CountStaleVote";
+        case ImplBug::kCommitPastLastNewEntry: return "CommitPastLastNewEntry";
+        case ImplBug::kCommitIndexGoesBack: return "CommitIndexGoesBack";
+        case ImplBug::kBackupTrustsHint: return "BackupTrustsHint";
+    }
+    return "?";
+}
+
+const char* bug_meaning(ImplBug b) {
+    switch (b) {
+        case ImplBug::kForgetVoteOnRestart: return "forgets votedFor across a crash (the vote is never persisted)";
+        case ImplBug::kVoteWithoutUpToDateCheck: return "grants votes without the up-to-date check";
+        case ImplBug::kCommitEarlierTermByCount: return "commits an earlier-term entry by counting replicas (Figure 8)";
+        case ImplBug::kTruncateOnStaleAppend: return "truncates its log on a stale AppendEntries";
+        case ImplBug::kCountStaleVote: return "counts a vote granted in an older term";
+        case ImplBug::kCommitPastLastNewEntry: return "advances commitIndex past the last new entry";
+        case ImplBug::kCommitIndexGoesBack: return "lets commitIndex go backwards";
+        case ImplBug::kBackupTrustsHint: return "mishandles XTerm/XIndex/XLen backup: takes the hint as a match";
+    }
+    return "?";
+}
+
+std::optional<ImplBug> impl_bug_named(const std::string& name) {
+    for (ImplBug b : kAllImplBugs) {
+        if (name == bug_name(b)) return b;
+    }
+    return std::nullopt;
+}
+
+StepFn buggy_step(ImplBug b) {
+    switch (b) {
+        case ImplBug::kForgetVoteOnRestart: return &forget_vote_on_restart;
+        case ImplBug::kVoteWithoutUpToDateCheck: return &vote_without_up_to_date_check;
+        case ImplBug::kCommitEarlierTermByCount: return &commit_earlier_term_by_count;
+        case ImplBug::kTruncateOnStaleAppend: return &truncate_on_stale_append;
+        case ImplBug::kCountStaleVote: return &count_stale_vote;
+        case ImplBug::kCommitPastLastNewEntry: return &commit_past_last_new_entry;
+        case ImplBug::kCommitIndexGoesBack: return &commit_index_goes_back;
+        case ImplBug::kBackupTrustsHint: return &backup_trusts_hint;
+    }
+    return &raft::step;
+}
+
+}  // namespace checker::impl
