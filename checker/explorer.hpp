@@ -74,8 +74,10 @@ struct Result {
 
 namespace detail {
 
-// Per-thread list of encoded states with their fingerprints.
-struct Frontier {
+// Per-thread list of encoded states with their fingerprints. On its own cache lines: the
+// threads push to their frontiers side by side in one vector, and sharing a line would make
+// every push a trip between cores.
+struct alignas(64) Frontier {
     std::string bytes;
     std::vector<std::uint64_t> offsets;  // offsets[k] .. offsets[k+1]
     std::vector<std::uint64_t> fps;
@@ -230,9 +232,21 @@ Result<Model> Explorer<Model>::bfs() {
     // meet at two barriers a level: starting a thread per level, and emptying each worker's
     // cache of seen fingerprints at every level, cost small levels most of their speed-up.
     const unsigned threads = options_.threads;
-    std::vector<std::uint64_t> starts;  // global index -> (chunk, position)
-    std::uint64_t total = 0;
-    std::atomic<std::uint64_t> next_index{0};
+    // Each thread expands first the states it found itself (still in its caches), then helps
+    // with the others' chunks: a cursor per chunk of the frontier.
+    struct alignas(64) Cursor {
+        std::atomic<std::uint64_t> next{0};
+    };
+    std::unique_ptr<Cursor[]> cursors;
+    std::atomic<bool> stop_level{false};
+    auto queued = [&] {
+        std::uint64_t left = 0;
+        for (std::size_t c = 0; c < current.size(); ++c) {
+            const std::uint64_t taken = cursors[c].next.load(std::memory_order_relaxed);
+            left += current[c].size() - std::min<std::uint64_t>(current[c].size(), taken);
+        }
+        return left;
+    };
     std::vector<detail::Frontier> next;
     std::uint64_t frontier_bytes = 0;
     // Memory in use, estimated cheaply: 16 bytes per visited state (the set's worst case)
@@ -248,9 +262,12 @@ Result<Model> Explorer<Model>::bfs() {
     auto publish_bytes = [&](unsigned t) {
         next_bytes[t].bytes.store(next[t].bytes.size() + 16 * next[t].size(), std::memory_order_relaxed);
     };
+    // The visited set as the level began (stats.distinct) plus what each thread has added
+    // since (16 bytes a state, counted in next_bytes): summing the set's shard counters here
+    // would pull every shard's line away from the thread inserting into it.
     auto over_memory = [&] {
         if (options_.max_memory_bytes == 0) return false;
-        std::uint64_t bytes = visited.size() * 16 + frontier_bytes;
+        std::uint64_t bytes = stats.distinct * 16 + frontier_bytes;
         for (const auto& b : next_bytes) bytes += b.bytes.load(std::memory_order_relaxed);
         return bytes > options_.max_memory_bytes;
     };
@@ -258,7 +275,7 @@ Result<Model> Explorer<Model>::bfs() {
     // several actions or levels). A small direct-mapped cache per thread of fingerprints
     // already found in the visited set stays in L2 and spares most trips to the big table.
     // It only ever holds visited fingerprints, so a hit is always right, on any level.
-    constexpr std::size_t kCacheSlots = std::size_t{1} << 15;
+    constexpr std::size_t kCacheSlots = std::size_t{1} << 17;
     std::vector<std::vector<std::uint64_t>> seen_caches(threads, std::vector<std::uint64_t>(kCacheSlots, 0));
 
     auto worker = [&](unsigned t) {
@@ -267,46 +284,44 @@ Result<Model> Explorer<Model>::bfs() {
         std::uint64_t local_generated = 0;
         std::uint64_t local_sometimes = 0;
         std::vector<std::uint64_t>& seen_cache = seen_caches[t];
-        constexpr std::uint64_t kBatch = 64;
-        for (std::uint64_t batches = 1;; ++batches) {
-            const std::uint64_t begin = next_index.fetch_add(kBatch);
-            if (begin >= total) break;
-            const std::uint64_t end = std::min(total, begin + kBatch);
-            for (std::uint64_t g = begin; g < end; ++g) {
-                const std::size_t c = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
-                const std::size_t k = static_cast<std::size_t>(g - starts[c]);
-                const State s = model_.decode(current[c].at(k));
-                const std::uint64_t parent_fp = current[c].fps[k];
-                auto report = [&](const char* bad, const Label& label, const State& succ) {
-                    std::lock_guard lock(found_mu);
-                    const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                    // Among violations of one level, keep the one with the smallest
-                    // fingerprint, whatever the thread timing.
-                    if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
-                };
-                model_.for_each_successor(s, [&](const Label& label, State& succ) {
-                    ++local_generated;
-                    // Every step is new, so step properties are checked on each; a state's
-                    // invariants only when it is new, or beyond the bounds (never stored,
-                    // so never known to be checked).
-                    if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
-                    if (!model_.within_bounds(succ)) {
-                        if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
-                        return;
-                    }
-                    const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                    std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
-                    if (cached == fp) return;
-                    const bool fresh = visited.insert(fp);
-                    cached = fp;
-                    if (!fresh) return;
-                    if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
-                    local_sometimes |= model_.sometimes_mask(succ);
-                    parent_pairs.push_back(fp);
-                    parent_pairs.push_back(parent_fp);
-                    next[t].push(fp_scratch, fp);
-                });
-            }
+        // Expands state k of chunk c.
+        auto expand = [&](std::size_t c, std::size_t k) {
+            const State s = model_.decode(current[c].at(k));
+            const std::uint64_t parent_fp = current[c].fps[k];
+            auto report = [&](const char* bad, const Label& label, const State& succ) {
+                std::lock_guard lock(found_mu);
+                const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                // Among violations of one level, keep the one with the smallest
+                // fingerprint, whatever the thread timing.
+                if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
+            };
+            model_.for_each_successor(s, [&](const Label& label, State& succ) {
+                ++local_generated;
+                // Every step is new, so step properties are checked on each; a state's
+                // invariants only when it is new, or beyond the bounds (never stored,
+                // so never known to be checked).
+                if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
+                if (!model_.within_bounds(succ)) {
+                    if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
+                    return;
+                }
+                const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
+                std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
+                if (cached == fp) return;
+                const bool fresh = visited.insert(fp);
+                cached = fp;
+                if (!fresh) return;
+                if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
+                local_sometimes |= model_.sometimes_mask(succ);
+                parent_pairs.push_back(fp);
+                parent_pairs.push_back(parent_fp);
+                next[t].push(fp_scratch, fp);
+            });
+        };
+        // After each batch: parent links out, the memory check, progress.
+        std::uint64_t batches = 0;
+        auto after_batch = [&] {
+            ++batches;
             if (parent_pairs.size() > 8192) {
                 parents.append(parent_pairs);
                 parent_pairs.clear();
@@ -317,7 +332,7 @@ Result<Model> Explorer<Model>::bfs() {
                 publish_bytes(t);
                 if (over_memory()) {
                     out_of_memory = true;
-                    next_index.store(total);
+                    stop_level = true;
                 }
             }
             if (t == 0 && options_.progress_seconds > 0 && detail::seconds_since(last_progress) >= options_.progress_seconds) {
@@ -325,7 +340,20 @@ Result<Model> Explorer<Model>::bfs() {
                 Stats snapshot = stats;
                 snapshot.distinct = visited.size();
                 snapshot.generated = generated.load() + local_generated;
-                report_progress(snapshot, total - std::min(total, next_index.load()), t0);
+                report_progress(snapshot, queued(), t0);
+            }
+        };
+        constexpr std::uint64_t kBatch = 64;
+        const std::size_t chunks = current.size();
+        for (std::size_t step = 0; step < chunks; ++step) {
+            const std::size_t c = (t + step) % chunks;  // its own chunk first
+            const std::uint64_t size = current[c].size();
+            while (!stop_level.load(std::memory_order_relaxed)) {
+                const std::uint64_t begin = cursors[c].next.fetch_add(kBatch);
+                if (begin >= size) break;
+                const std::uint64_t end = std::min(size, begin + kBatch);
+                for (std::uint64_t k = begin; k < end; ++k) expand(c, static_cast<std::size_t>(k));
+                after_batch();
             }
         }
         parents.append(parent_pairs);
@@ -340,7 +368,7 @@ Result<Model> Explorer<Model>::bfs() {
         } catch (...) {
             std::lock_guard lock(error_mu);
             if (!error) error = std::current_exception();
-            next_index.store(total);
+            stop_level = true;
         }
     };
     // The calling thread is worker 0; the others wait at level_start, work, and meet it
@@ -374,13 +402,7 @@ Result<Model> Explorer<Model>::bfs() {
         for (const auto& f : current) frontier_bytes += f.memory();
         stats.peak_frontier_bytes = std::max(stats.peak_frontier_bytes, frontier_bytes);
 
-        starts.clear();
-        total = 0;
-        for (const auto& f : current) {
-            starts.push_back(total);
-            total += f.size();
-        }
-        next_index.store(0);
+        cursors.reset(new Cursor[current.size()]);
         next.assign(threads, detail::Frontier());
         for (auto& b : next_bytes) b.bytes.store(0, std::memory_order_relaxed);
         if (!pool.empty()) level_start.arrive_and_wait();
