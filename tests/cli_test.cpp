@@ -8,23 +8,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "tests/cli_run.hpp"
+
 namespace {
 
-struct CliRun {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& args) {
-    const std::string cmd = std::string(RAFTCHECK_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) out += buf.data();
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using cli_test::CliRun;
+using cli_test::run_cli;
 
 // Drops the lines that report wall time, the only part of a run that may differ.
 std::string without_wall_time(const std::string& s) {

@@ -17,6 +17,7 @@
 #include "lincheck/history_json.hpp"
 #include "sim/kv_mutants.hpp"
 #include "sim/kv_scenarios.hpp"
+#include "tests/env.hpp"
 
 namespace sim {
 void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name; }
@@ -24,13 +25,7 @@ void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name; }
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return fallback;
-    char* end = nullptr;
-    const unsigned long long parsed = std::strtoull(v, &end, 10);
-    return (end != nullptr && *end == '\0') ? parsed : fallback;
-}
+using test_env::env_or;
 
 // lincheck's verdict on a recorded history (written and read back in the file format).
 lincheck::Verdict linearizability(const sim::KvHistory& history, const std::string& name) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/scenarios.hpp"
+#include "tests/env.hpp"
 
 namespace sim {
 // Names the scenario in test output instead of dumping its bytes.
@@ -17,13 +18,7 @@ void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name << " (lab " <<
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return fallback;
-    char* end = nullptr;
-    const unsigned long long parsed = std::strtoull(v, &end, 10);
-    return (end != nullptr && *end == '\0') ? parsed : fallback;
-}
+using test_env::env_or;
 
 class Lab : public ::testing::TestWithParam<sim::Scenario> {};
 

@@ -14,6 +14,7 @@
 
 #include "bench/history_generator.hpp"
 #include "lincheck/history_json.hpp"
+#include "tests/cli_run.hpp"
 #include "tests/lincheck_support.hpp"
 
 namespace lincheck {
@@ -101,21 +102,9 @@ TEST(HistoryFormat, BadDocumentsAreRejected) {
 
 // ---- The command ----
 
-struct CliRun {
-    int exit_code;
-    std::string output;
-};
+using cli_test::CliRun;
 
-CliRun run_cli(const std::string& args) {
-    const std::string cmd = std::string(RAFTCHECK_BINARY) + " lincheck " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) out += buf.data();
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+CliRun run_cli(const std::string& args) { return cli_test::run_cli("lincheck " + args); }
 
 class LincheckCli : public ::testing::Test {
 protected:

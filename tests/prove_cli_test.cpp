@@ -11,23 +11,12 @@
 #include <string>
 #include <unistd.h>
 
+#include "tests/cli_run.hpp"
+
 namespace {
 
-struct CliRun {
-    int exit_code;
-    std::string output;
-};
-
-CliRun run_cli(const std::string& args) {
-    const std::string cmd = std::string(RAFTCHECK_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) out += buf.data();
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using cli_test::CliRun;
+using cli_test::run_cli;
 
 bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 

@@ -2,18 +2,17 @@
 // one of the 6.824 lab 3A tests (--scenario) or a free-running workload under chosen faults,
 // writing the client-observed history (--history) for the linearizability checker.
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sim/kv_mutants.hpp"
 #include "sim/kv_scenarios.hpp"
 #include "tools/raftcheck/commands.hpp"
+#include "tools/raftcheck/parallel_runs.hpp"
 
 namespace raftcheck {
 namespace {
@@ -115,28 +114,22 @@ int run_suite(const KvSimFlags& f) {
     };
     const std::size_t total = chosen.size() * f.seeds;
     std::vector<Result> results(total);
-    std::atomic<std::size_t> next{0};
     const auto t0 = std::chrono::steady_clock::now();
-    auto worker = [&] {
-        for (std::size_t k = next++; k < total; k = next++) {
-            const sim::KvScenario& s = *chosen[k / f.seeds];
-            const auto t = std::chrono::steady_clock::now();
-            sim::KvLabOptions o = lab_options(f);
-            sim::KvHistory history;
-            o.virtual_time_out = &results[k].virtual_ms;
-            o.history_out = &history;
-            try {
-                s.run(f.seed + k % f.seeds, o);
-            } catch (const sim::SimFailure& e) {
-                results[k].failure = e.what();
-            }
-            results[k].operations = history.operations().size();
-            results[k].seconds = seconds_since(t);
+    run_parallel(total, f.jobs, [&](std::size_t k) {
+        const sim::KvScenario& s = *chosen[k / f.seeds];
+        const auto t = std::chrono::steady_clock::now();
+        sim::KvLabOptions o = lab_options(f);
+        sim::KvHistory history;
+        o.virtual_time_out = &results[k].virtual_ms;
+        o.history_out = &history;
+        try {
+            s.run(f.seed + k % f.seeds, o);
+        } catch (const sim::SimFailure& e) {
+            results[k].failure = e.what();
         }
-    };
-    std::vector<std::thread> threads;
-    for (unsigned j = 0; j < f.jobs; ++j) threads.emplace_back(worker);
-    for (std::thread& t : threads) t.join();
+        results[k].operations = history.operations().size();
+        results[k].seconds = seconds_since(t);
+    });
     const double wall = seconds_since(t0);
 
     std::printf("%-40s %11s %12s %16s %12s\n", "scenario", "passed", "cpu seconds", "virtual seconds", "operations");

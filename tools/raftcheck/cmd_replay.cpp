@@ -12,6 +12,7 @@
 #include "checker/spec_mutants.hpp"
 #include "tools/raftcheck/commands.hpp"
 #include "tools/raftcheck/counterexample.hpp"
+#include "tools/raftcheck/replay_step.hpp"
 #include "tools/raftcheck/abstract_files.hpp"
 #include "tools/raftcheck/impl_trace.hpp"
 
@@ -104,22 +105,13 @@ int run(const std::string& path) {
             const std::string action = j["spec_action"];
             const std::string state = j["spec_state"];
             ++steps;
-            std::optional<spec::State> next;
-            std::vector<std::string> enabled;
-            model.for_each_successor(*cur, [&](const spec::Action& a, spec::State& t) {
-                const std::string label = model.describe_label(a);
-                enabled.push_back(label);
-                if (!next && label == action && model.describe_state(t) == state) next = t;
-            });
-            if (!next) {
-                std::printf("DIVERGES at %s:%zu (step %zu): '%s' leading to the recorded state is not a step of the model.\n"
-                            "enabled actions there:\n",
-                            path.c_str(), lineno, steps, action.c_str());
-                for (const std::string& e : enabled) std::printf("  %s\n", e.c_str());
+            ReplayedStep<mutants::MutantModel> step = replay_step(model, *cur, action, state);
+            if (!step.next) {
+                print_divergence(path, lineno, steps, action, "model", step.enabled);
                 return kExitViolation;
             }
             prev = cur;
-            cur = next;
+            cur = step.next;
         }
         if (!cur) throw ReplayError{path, 2, "no steps"};
         const char* broken = model.violated_invariant(*cur);

@@ -1,11 +1,9 @@
 // `raftcheck simulate`: run the deterministic cluster simulator, either free under random
 // faults (the default) or one of the 6.824 scenarios (--scenario), from one seed.
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <thread>
 #include <vector>
 #include <memory>
 #include <string>
@@ -13,6 +11,7 @@
 #include "sim/free_run.hpp"
 #include "sim/scenarios.hpp"
 #include "tools/raftcheck/commands.hpp"
+#include "tools/raftcheck/parallel_runs.hpp"
 #include "traces/cluster_recorder.hpp"
 
 namespace raftcheck {
@@ -110,27 +109,21 @@ int run_suite(const SimulateFlags& f) {
     };
     const std::size_t total = chosen.size() * f.seeds;
     std::vector<Result> results(total);
-    std::atomic<std::size_t> next{0};
     const auto t0 = std::chrono::steady_clock::now();
-    auto worker = [&] {
-        for (std::size_t k = next++; k < total; k = next++) {
-            const sim::Scenario& s = *chosen[k / f.seeds];
-            const std::uint64_t seed = f.seed + k % f.seeds;
-            const auto t = std::chrono::steady_clock::now();
-            try {
-                sim::LabOptions options;
-                options.virtual_time_out = &results[k].virtual_ms;
-                s.run(seed, options);
-            } catch (const sim::SimFailure& e) {
-                results[k].ok = false;
-                results[k].failure = e.what();
-            }
-            results[k].seconds = seconds_since(t);
+    run_parallel(total, f.jobs, [&](std::size_t k) {
+        const sim::Scenario& s = *chosen[k / f.seeds];
+        const std::uint64_t seed = f.seed + k % f.seeds;
+        const auto t = std::chrono::steady_clock::now();
+        try {
+            sim::LabOptions options;
+            options.virtual_time_out = &results[k].virtual_ms;
+            s.run(seed, options);
+        } catch (const sim::SimFailure& e) {
+            results[k].ok = false;
+            results[k].failure = e.what();
         }
-    };
-    std::vector<std::thread> threads;
-    for (unsigned j = 0; j < f.jobs; ++j) threads.emplace_back(worker);
-    for (std::thread& t : threads) t.join();
+        results[k].seconds = seconds_since(t);
+    });
     const double wall = seconds_since(t0);
 
     std::printf("%-20s %-4s %11s %12s %16s\n", "scenario", "lab", "passed", "cpu seconds", "virtual seconds");

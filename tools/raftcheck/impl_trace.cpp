@@ -1,4 +1,5 @@
 #include "tools/raftcheck/impl_trace.hpp"
+#include "tools/raftcheck/replay_step.hpp"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -107,25 +108,14 @@ int replay_impl(const std::string& first_line, std::istream& in, const std::stri
                 cur = init;
                 continue;
             }
-            std::optional<impl::ClusterState> next;
-            std::vector<std::string> enabled;
-            model.for_each_successor(*cur, [&](const impl::Event& e, impl::ClusterState& t) {
-                const std::string label = model.describe_label(e);
-                enabled.push_back(label);
-                if (!next && label == action && model.describe_state(t) == state) {
-                    next = t;
-                    last_event = e;
-                }
-            });
-            if (!next) {
-                std::printf("DIVERGES at %s:%zu (step %zu): '%s' leading to the recorded state is not a step of the cluster.\n"
-                            "enabled events there:\n",
-                            path.c_str(), lineno, steps, action.c_str());
-                for (const std::string& e : enabled) std::printf("  %s\n", e.c_str());
+            auto replayed = replay_step(model, *cur, action, state);
+            if (!replayed.next) {
+                print_divergence(path, lineno, steps, action, "cluster", replayed.enabled);
                 return kExitViolation;
             }
+            last_event = replayed.label;
             prev = cur;
-            cur = next;
+            cur = replayed.next;
         }
         if (!cur) throw BadFile{2, "no steps"};
         const char* broken = prev ? model.violated_step(*prev, *cur) : nullptr;
