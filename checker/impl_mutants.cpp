@@ -1,6 +1,7 @@
 #include "checker/impl_mutants.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace checker::impl {
 namespace {
@@ -52,19 +53,24 @@ StepResult vote_without_up_to_date_check(NodeState s, const Input& input) {
     return raft::step(std::move(s), dressed);
 }
 
+// The highest index above commitIndex that a quorum holds by the leader's matchIndex, only
+// among entries of the current term if `current_term_only` (Figure 2's rule).
+std::optional<LogIndex> quorum_index(const NodeState& n, bool current_term_only) {
+    for (LogIndex k = n.log.last_index(); k > n.commit_index; k = k.prev()) {
+        if (current_term_only && n.log.at(k).term != n.current_term) break;
+        std::uint32_t replicas = 1;
+        for (std::uint32_t i = 0; i < n.config.cluster_size; ++i) replicas += i != n.config.id.value && n.match_index[i] >= k;
+        if (replicas >= raft::quorum_size(n.config.cluster_size)) return k;
+    }
+    return std::nullopt;
+}
+
 StepResult commit_earlier_term_by_count(NodeState s, const Input& input) {
     StepResult r = raft::step(std::move(s), input);
     const NodeState& n = r.state;
     if (n.role != raft::Role::kLeader) return r;
     // The highest index a quorum holds, whatever its term (Figure 8's mistake).
-    for (LogIndex k = n.log.last_index(); k > n.commit_index; k = k.prev()) {
-        std::uint32_t replicas = 1;
-        for (std::uint32_t i = 0; i < n.config.cluster_size; ++i) replicas += i != n.config.id.value && n.match_index[i] >= k;
-        if (replicas >= raft::quorum_size(n.config.cluster_size)) {
-            commit_to(r, k);
-            break;
-        }
-    }
+    if (const auto k = quorum_index(n, false)) commit_to(r, *k);
     return r;
 }
 
@@ -119,15 +125,7 @@ StepResult backup_trusts_hint(NodeState s, const Input& input) {
     NodeState& n = r.state;
     const std::uint32_t peer = m->from.value;
     n.match_index[peer] = std::max(n.match_index[peer], n.next_index[peer].prev());
-    for (LogIndex k = n.log.last_index(); k > n.commit_index; k = k.prev()) {
-        if (n.log.at(k).term != n.current_term) break;
-        std::uint32_t replicas = 1;
-        for (std::uint32_t i = 0; i < n.config.cluster_size; ++i) replicas += i != n.config.id.value && n.match_index[i] >= k;
-        if (replicas >= raft::quorum_size(n.config.cluster_size)) {
-            commit_to(r, k);
-            break;
-        }
-    }
+    if (const auto k = quorum_index(n, true)) commit_to(r, *k);
     return r;
 }
 
