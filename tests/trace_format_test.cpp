@@ -541,7 +541,7 @@ TEST_F(TraceFiles, MergesPerNodeFilesByClockThenFileThenLine) {
     TraceReader reader({s1, s2});
     const std::vector<Event> events = read_all(reader);
     std::vector<std::string> order;
-    for (const Event& e : events) order.push_back(e.file.substr(e.file.size() - 9, 2) + ":" + std::to_string(e.line));
+    for (const Event& e : events) order.push_back(e.file.str().substr(e.file.str().size() - 9, 2) + ":" + std::to_string(e.line));
     EXPECT_EQ(order, (std::vector<std::string>{"s1:1", "s1:2", "s2:2", "s1:3", "s1:4", "s2:3", "s2:4"}));
     EXPECT_EQ(events[0].action, ActionKind::kInit);
     EXPECT_EQ(events[0].servers, 2u);

@@ -62,7 +62,7 @@ Observed EtcdTranslator::observed_of(const EtcdEvent& e) const {
 Event EtcdTranslator::event(ActionKind kind, const EtcdEvent& e) const {
     Event ev;
     ev.line = e.line;
-    ev.file = file_;
+    ev.file = file_name_;
     ev.action = kind;
     ev.node = index_of(e.nid);
     ev.observed = observed_of(e);
@@ -146,7 +146,7 @@ bool EtcdTranslator::start(const EtcdEvent& first, std::vector<Event>& out) {
     }
     Event init;
     init.line = model->line;
-    init.file = file_;
+    init.file = file_name_;
     init.action = ActionKind::kInit;
     init.servers = static_cast<std::uint32_t>(index_.size());
     if (voters_.size() < index_.size()) {
@@ -179,7 +179,7 @@ void EtcdTranslator::flush(Node& n, std::vector<Event>& out) {
     }
     Event ev;
     ev.line = p.received.line;
-    ev.file = file_;
+    ev.file = file_name_;
     ev.action = kind;
     ev.node = index_of(p.received.nid);
     ev.message = std::move(p.message);

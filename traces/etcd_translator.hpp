@@ -73,6 +73,7 @@ private:
     void flush(Node& n, std::vector<Event>& out);
 
     std::string file_;
+    FileName file_name_{file_};  // what each event carries
     bool started_ = false;
     std::vector<std::uint64_t> voters_;              // the first configuration, sorted
     std::map<std::uint64_t, std::uint32_t> index_;  // etcd id -> spec node

@@ -4,6 +4,9 @@
 #include "traces/event.hpp"
 
 #include <array>
+#include <mutex>
+#include <ostream>
+#include <set>
 #include <string_view>
 
 #include "traces/event_names.hpp"
@@ -67,6 +70,22 @@ std::string_view role_name_view(Role r) { return name_in(kRoleNames, r); }
 std::optional<Role> find_role(std::string_view name) { return find_in<Role>(kRoleNames, name); }
 std::string_view msg_type_name_view(MsgType t) { return name_in(kMsgTypeNames, t); }
 std::optional<MsgType> find_msg_type(std::string_view name) { return find_in<MsgType>(kMsgTypeNames, name); }
+
+FileName::FileName(const std::string& name) {
+    // A node-based set keeps each name at one address for the life of the process; names are
+    // few (the files of a run), so the table never needs to shrink.
+    static std::mutex mu;
+    static std::set<std::string> names;
+    std::lock_guard lock(mu);
+    name_ = &*names.insert(name).first;
+}
+
+const std::string& FileName::str() const {
+    static const std::string empty;
+    return name_ ? *name_ : empty;
+}
+
+std::ostream& operator<<(std::ostream& os, const FileName& f) { return os << f.str(); }
 
 std::string action_name(ActionKind k) { return std::string(action_name_view(k)); }
 std::optional<ActionKind> action_named(const std::string& name) { return find_action(name); }

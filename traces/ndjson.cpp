@@ -36,7 +36,7 @@ using simdjson::dom::object;
 
 // Where the line came from, for error messages, and the node ids it may name.
 struct LineContext {
-    const std::string& file;
+    const FileName& file;
     std::uint64_t line;
     std::uint32_t max_node;
     [[noreturn]] void fail(std::string message) const { throw TraceError(file, line, std::move(message)); }
@@ -446,14 +446,14 @@ EventParser::~EventParser() = default;
 EventParser::EventParser(EventParser&&) noexcept = default;
 EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
-Event EventParser::parse(std::string_view line, const std::string& file, std::uint64_t line_no, std::uint32_t max_node) {
+Event EventParser::parse(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node) {
     std::vector<char>& buf = impl_->padded;
     if (buf.size() < line.size() + kLinePadding) buf.resize(line.size() + kLinePadding);  // zero-filled padding
     if (!line.empty()) std::memcpy(buf.data(), line.data(), line.size());
     return impl_->parse_in_place(buf.data(), line.size(), LineContext{file, line_no, max_node});
 }
 
-Event EventParser::parse_padded(std::string_view line, const std::string& file, std::uint64_t line_no, std::uint32_t max_node) {
+Event EventParser::parse_padded(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node) {
     return impl_->parse_in_place(line.data(), line.size(), LineContext{file, line_no, max_node});
 }
 

@@ -44,11 +44,11 @@ public:
 
     // Throws TraceError naming file and line_no. Node ids above max_node are out of range:
     // pass the cluster size once Init has been read.
-    Event parse(std::string_view line, const std::string& file, std::uint64_t line_no,
+    Event parse(std::string_view line, const FileName& file, std::uint64_t line_no,
                 std::uint32_t max_node = kMaxTraceServers);
     // The same for a line followed in memory by at least kLinePadding readable, initialized
     // bytes (such as the rest of a read buffer): parsed in place, without a copy.
-    Event parse_padded(std::string_view line, const std::string& file, std::uint64_t line_no,
+    Event parse_padded(std::string_view line, const FileName& file, std::uint64_t line_no,
                        std::uint32_t max_node = kMaxTraceServers);
 
 private:

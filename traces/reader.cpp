@@ -136,8 +136,9 @@ bool is_blank(std::string_view line) {
 
 struct TraceReader::Source {
     Source(std::unique_ptr<ByteInput> input, std::string file_name)
-        : name(std::move(file_name)), lines(std::move(input), name) {}
+        : name(std::move(file_name)), interned(name), lines(std::move(input), name) {}
     std::string name;  // declared before `lines`, which refers to it
+    FileName interned;  // what each event carries
     LineSource lines;
     std::optional<Event> lookahead;
     std::optional<std::uint64_t> last_clock;
@@ -170,7 +171,7 @@ void TraceReader::advance(Source& s) {
     const std::uint64_t line_no = s.lines.line_no();
     // Before Init is read no node can be checked against the cluster size; Init names none.
     const std::uint32_t max_node = started_ ? servers_ : kMaxTraceServers;
-    Event e = parser_.parse_padded(*line, s.name, line_no, max_node);
+    Event e = parser_.parse_padded(*line, s.interned, line_no, max_node);
     if (started_ && e.action == ActionKind::kInit) {
         throw TraceError(s.name, line_no, "a second Init: Init is only the first line of a trace");
     }
@@ -201,11 +202,11 @@ void TraceReader::start() {
             init_ = std::move(first);
         } else if (first.servers != init_->servers) {
             throw TraceError(s->name, first.line,
-                             "Init says " + std::to_string(first.servers) + " servers, but " + init_->file + ":" +
+                             "Init says " + std::to_string(first.servers) + " servers, but " + init_->file.str() + ":" +
                                  std::to_string(init_->line) + " says " + std::to_string(init_->servers));
         } else if (first.observed != init_->observed) {
             throw TraceError(s->name, first.line,
-                             "Init's state differs from the one at " + init_->file + ":" + std::to_string(init_->line));
+                             "Init's state differs from the one at " + init_->file.str() + ":" + std::to_string(init_->line));
         }
         s->lookahead.reset();
     }
