@@ -37,21 +37,24 @@ one_run() {  # prints "distinct generated seconds visited_bytes frontier_bytes"
 }
 faster() { awk -v a="$(echo "$1" | cut -d" " -f3)" -v b="$(echo "$2" | cut -d" " -f3)" 'BEGIN{exit !(a<b)}'; }
 
-printf '%-3s %11s %11s %5s %9s %9s %11s %9s %9s %8s %9s %12s\n' row distinct generated tlc= "1 thr s" "2 thr s" "states/s" "x TLC(1)" "x TLC(2)" "2thr/1" "B/state" "frontier MiB"
+printf '%-3s %11s %11s %5s %9s %9s %11s %9s %9s %8s %8s %9s %12s\n' row distinct generated tlc= "1 thr s" "2 thr s" "states/s" "x TLC(1)" "x TLC(2)" "2thr/1" "median" "B/state" "frontier MiB"
 for row in "${rows[@]}"; do
   IFS='|' read -r name flags tlc_distinct tlc_generated tlc_seconds <<<"$row"
   # 1 and 2 threads alternately, best of each: the machine's speed drifts over minutes, and
   # runs side by side in time see the same machine.
-  b1="" b2=""
+  b1="" b2="" ratios=""
   for _ in $(seq "$runs"); do
-    r=$(one_run "$flags" 1); if [ -z "$b1" ] || faster "$r" "$b1"; then b1=$r; fi
-    r=$(one_run "$flags" 2); if [ -z "$b2" ] || faster "$r" "$b2"; then b2=$r; fi
+    r1=$(one_run "$flags" 1); if [ -z "$b1" ] || faster "$r1" "$b1"; then b1=$r1; fi
+    r2=$(one_run "$flags" 2); if [ -z "$b2" ] || faster "$r2" "$b2"; then b2=$r2; fi
+    ratios="$ratios $(awk -v a="$(echo "$r1" | cut -d" " -f3)" -v b="$(echo "$r2" | cut -d" " -f3)" 'BEGIN{print a/b}')"
   done
+  # The median of the pairs' speed-ups: a pair sees one machine, whatever it does meanwhile.
+  median=$(echo $ratios | tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   read -r d1 g1 s1 vb1 fb1 <<<"$b1"
   read -r d2 g2 s2 vb2 fb2 <<<"$b2"
   same=$([ "$d1" = "$tlc_distinct" ] && [ "$g1" = "$tlc_generated" ] && [ "$d2" = "$d1" ] && [ "$g2" = "$g1" ] && echo yes || echo NO)
-  awk -v n="$name" -v d="$d1" -v g="$g1" -v same="$same" -v s1="$s1" -v s2="$s2" -v t="$tlc_seconds" -v vb="$vb2" -v fb="$fb2" 'BEGIN{
-    printf "%-3s %11d %11d %5s %9.3f %9.3f %11.0f %9.0f %9.0f %8.2f %9.1f %12.1f\n", n, d, g, same, s1, s2, d/s2, t/s1, t/s2, s1/s2, vb/d, fb/1048576 }'
+  awk -v n="$name" -v d="$d1" -v g="$g1" -v same="$same" -v s1="$s1" -v s2="$s2" -v t="$tlc_seconds" -v vb="$vb2" -v fb="$fb2" -v m="$median" 'BEGIN{
+    printf "%-3s %11d %11d %5s %9.3f %9.3f %11.0f %9.0f %9.0f %8.2f %8.2f %9.1f %12.1f\n", n, d, g, same, s1, s2, d/s2, t/s1, t/s2, s1/s2, m, vb/d, fb/1048576 }'
 done
 
 # What two threads can gain on this machine at best: row D on one thread alone, then two
@@ -71,4 +74,5 @@ done
 echo
 echo "machine ceiling for 2 threads (two independent 1-thread runs of row D at once): ${ceiling}x"
 echo
-echo "tlc= yes: distinct and generated equal TLC's, and 1 and 2 threads agree. B/state: visited-set bytes per distinct state."
+echo "tlc= yes: distinct and generated equal TLC's, and 1 and 2 threads agree. 2thr/1: best against best; median: of each"
+echo "alternating pair's speed-up. B/state: visited-set bytes per distinct state."

@@ -10,34 +10,6 @@ namespace checker::impl {
 namespace ub = spec::unbounded;
 namespace {
 
-// The trace vocabulary is the spec's, one for one (Init aside).
-spec::ActionKind spec_kind(traces::ActionKind k) {
-    using S = spec::ActionKind;
-    using T = traces::ActionKind;
-    switch (k) {
-        case T::kRestart: return S::kRestart;
-        case T::kTimeout: return S::kTimeout;
-        case T::kRequestVote: return S::kRequestVote;
-        case T::kBecomeLeader: return S::kBecomeLeader;
-        case T::kClientRequest: return S::kClientRequest;
-        case T::kAdvanceCommitIndex: return S::kAdvanceCommitIndex;
-        case T::kAppendEntries: return S::kAppendEntries;
-        case T::kUpdateTerm: return S::kUpdateTerm;
-        case T::kHandleRequestVoteRequest: return S::kHandleRequestVoteRequest;
-        case T::kHandleRequestVoteResponse: return S::kHandleRequestVoteResponse;
-        case T::kDropStaleResponse: return S::kDropStaleResponse;
-        case T::kHandleAppendEntriesRequest: return S::kHandleAppendEntriesRequest;
-        case T::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
-        case T::kDuplicateMessage: return S::kDuplicateMessage;
-        case T::kDropMessage: return S::kDropMessage;
-        case T::kChangeConfig: return S::kChangeConfig;
-        case T::kInit: break;
-        case T::kObserve: break;
-    }
-    RAFT_ASSERT(false, "Init and Observe are no spec actions (the recorder writes neither here)");
-    return S::kRestart;
-}
-
 ub::Message abstract_message(const raft::Message& m) { return traces::to_spec(traces::to_trace(m)); }
 
 std::uint64_t abstract_value(const raft::Entry& e) {
@@ -205,7 +177,7 @@ struct RefinementCheck::Impl {
         recorder.step(before.nodes[e.node], input_of(before, e), raft::StepResult{after.nodes[e.node], out});
         for (const traces::Event& ev : events) {
             const std::uint32_t i = ev.node - 1;
-            const spec::ActionKind kind = spec_kind(ev.action);
+            const spec::ActionKind kind = traces::spec_kind(ev.action);
             switch (ev.action) {
                 case traces::ActionKind::kRequestVote:
                 case traces::ActionKind::kAppendEntries:

@@ -19,31 +19,6 @@ spec::MsgType spec_type(MsgType t) {
     return spec::MsgType::kRequestVoteRequest;
 }
 
-spec::ActionKind spec_kind(ActionKind k) {
-    using S = spec::ActionKind;
-    switch (k) {
-        case ActionKind::kInit: break;  // not a spec action: the validator handles it itself
-        case ActionKind::kRestart: return S::kRestart;
-        case ActionKind::kTimeout: return S::kTimeout;
-        case ActionKind::kRequestVote: return S::kRequestVote;
-        case ActionKind::kBecomeLeader: return S::kBecomeLeader;
-        case ActionKind::kClientRequest: return S::kClientRequest;
-        case ActionKind::kAdvanceCommitIndex: return S::kAdvanceCommitIndex;
-        case ActionKind::kAppendEntries: return S::kAppendEntries;
-        case ActionKind::kUpdateTerm: return S::kUpdateTerm;
-        case ActionKind::kHandleRequestVoteRequest: return S::kHandleRequestVoteRequest;
-        case ActionKind::kHandleRequestVoteResponse: return S::kHandleRequestVoteResponse;
-        case ActionKind::kDropStaleResponse: return S::kDropStaleResponse;
-        case ActionKind::kHandleAppendEntriesRequest: return S::kHandleAppendEntriesRequest;
-        case ActionKind::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
-        case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
-        case ActionKind::kDropMessage: return S::kDropMessage;
-        case ActionKind::kObserve: break;  // a stutter: no spec action
-        case ActionKind::kChangeConfig: return S::kChangeConfig;
-    }
-    return S::kRestart;
-}
-
 bool is_receive(ActionKind k) { return k >= ActionKind::kUpdateTerm && k <= ActionKind::kDropMessage; }
 
 // Which message types an action can take.
@@ -144,6 +119,32 @@ void add_unique(std::vector<ub::State>& states, std::vector<std::uint64_t>& hash
 }
 
 }  // namespace
+
+spec::ActionKind spec_kind(ActionKind k) {
+    using S = spec::ActionKind;
+    switch (k) {
+        case ActionKind::kInit: break;  // not a spec action: the validator handles it itself
+        case ActionKind::kRestart: return S::kRestart;
+        case ActionKind::kTimeout: return S::kTimeout;
+        case ActionKind::kRequestVote: return S::kRequestVote;
+        case ActionKind::kBecomeLeader: return S::kBecomeLeader;
+        case ActionKind::kClientRequest: return S::kClientRequest;
+        case ActionKind::kAdvanceCommitIndex: return S::kAdvanceCommitIndex;
+        case ActionKind::kAppendEntries: return S::kAppendEntries;
+        case ActionKind::kUpdateTerm: return S::kUpdateTerm;
+        case ActionKind::kHandleRequestVoteRequest: return S::kHandleRequestVoteRequest;
+        case ActionKind::kHandleRequestVoteResponse: return S::kHandleRequestVoteResponse;
+        case ActionKind::kDropStaleResponse: return S::kDropStaleResponse;
+        case ActionKind::kHandleAppendEntriesRequest: return S::kHandleAppendEntriesRequest;
+        case ActionKind::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
+        case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
+        case ActionKind::kDropMessage: return S::kDropMessage;
+        case ActionKind::kObserve: break;  // a stutter: no spec action
+        case ActionKind::kChangeConfig: return S::kChangeConfig;
+    }
+    SPEC_ASSERT(false, "Init and Observe are no spec actions");
+    return S::kRestart;
+}
 
 std::uint64_t value_id(const std::string& value) {
     const std::uint64_t h = XXH3_64bits(value.data(), value.size());
@@ -251,17 +252,16 @@ bool Validator::fail(const Event& e, std::string reason, std::vector<Attempt> at
 std::vector<Validator::Instance> Validator::instances(const ub::State& s, const Event& e) const {
     std::vector<Instance> out;
     const std::uint32_t i = e.node - 1;
+    if (e.action == ActionKind::kInit) return out;  // feed() starts the cluster itself
+    if (e.action == ActionKind::kObserve) {
+        Instance stutter;
+        stutter.action.i = i;
+        stutter.stutter = true;
+        out.push_back(std::move(stutter));
+        return out;
+    }
     const auto kind = spec_kind(e.action);
     switch (e.action) {
-        case ActionKind::kInit:
-            break;
-        case ActionKind::kObserve: {
-            Instance stutter;
-            stutter.action.i = i;
-            stutter.stutter = true;
-            out.push_back(std::move(stutter));
-            break;
-        }
         case ActionKind::kRestart:
         case ActionKind::kTimeout:
         case ActionKind::kBecomeLeader:

@@ -112,6 +112,9 @@ private:
 // spec; 0 means "not shown".
 std::uint64_t value_id(const std::string& value);
 spec::unbounded::Message to_spec(const Message& m);
+// The spec action an event's action names (the two vocabularies are one, but for Init and
+// Observe, which name none: asking for theirs is a bug).
+spec::ActionKind spec_kind(ActionKind k);
 // Whether the spec's message `u` is one the trace's `m` may stand for: equal in every field
 // `m` shows.
 bool matches(const spec::unbounded::Message& u, const Message& m);
