@@ -263,6 +263,57 @@ RC_GTEST_PROP(TraceFormatFuzz, JsonLikeGarbage, ()) { parse_returns_or_throws_tr
 
 RC_GTEST_PROP(TraceFormatFuzz, MutatedValidLines, ()) { parse_returns_or_throws_trace_error(mutate(format_event(*gen_event()))); }
 
+// ---- The fast reader agrees with the DOM reader ----
+
+// Whatever the line: when the fast reader returns an event, the DOM reader returns the same
+// one; otherwise the line goes to the DOM reader, which alone accepts or rejects it.
+void fast_reader_agrees(const std::string& line) {
+    const std::optional<Event> fast = parse_event_fast_only(line, "f", 3);
+    if (!fast) return;
+    Event dom;
+    try {
+        dom = parse_event_dom_only(line, "f", 3);
+    } catch (const TraceError& err) {
+        RC_FAIL("the fast reader accepted a line the DOM reader rejects (" + std::string(err.what()) + "): " + line);
+    }
+    RC_ASSERT(*fast == dom);
+}
+
+// Valid lines of every kind take the fast path (not only the DOM one), and agree.
+RC_GTEST_PROP(TraceFormatFastReader, ReadsValidLinesAsTheDomReaderDoes, ()) {
+    const Event e = *gen_event();
+    const std::string line = format_event(e);
+    const std::optional<Event> fast = parse_event_fast_only(line, "f", 3);
+    if (e.action != ActionKind::kInit && e.action != ActionKind::kChangeConfig) RC_ASSERT(fast.has_value());
+    fast_reader_agrees(line);
+}
+
+RC_GTEST_PROP(TraceFormatFastReader, NeverAcceptsWhatTheDomReaderRejects, ()) {
+    fast_reader_agrees(mutate(format_event(*gen_event())));
+}
+
+RC_GTEST_PROP(TraceFormatFastReader, NeverAcceptsGarbage, ()) { fast_reader_agrees(*gen_json_ish()); }
+
+TEST(TraceFormatFastReader, LeavesEveryBadLineToTheDomReader) {
+    const std::vector<std::string> lines = {
+        R"({"node":1,"action":"Timeout")",                          // unclosed
+        R"({"node":1,"action":"Timeout"} {"node":2})",              // trailing content
+        R"({"node":1,"action":"Timeout"}})",                        // trailing brace
+        R"({"node":1,"action":"Timeout","x":tru})",                 // malformed value of an unknown field
+        R"({"node":1,"action":"Timeout","future":1})",              // unknown field: the DOM path skips it
+        R"({"node":1,"action":"Timeout","clock":1.5})",             // not an integer
+        R"({"node":1,"action":"Timeout","clock":-1})",              // negative
+        R"({"node":1,"node":1,"action":"Timeout"})",                // duplicate
+        R"({"node":1,"action":"Timeout","value":"x"})",             // a field the action does not allow
+        R"({"node":1,"action":"ClientRequest","value":"\ud800"})",  // lone surrogate
+        "{\"node\":1,\"action\":\"ClientRequest\",\"value\":\"\xff\"}",  // invalid UTF-8
+    };
+    for (const std::string& line : lines) EXPECT_FALSE(parse_event_fast_only(line, "f", 1).has_value()) << line;
+    // And a plain line does take the fast path.
+    EXPECT_TRUE(parse_event_fast_only(R"({"clock":4,"node":"s2","action":"Timeout","state":{"term":3,"votedFor":null}})", "f", 1)
+                    .has_value());
+}
+
 TEST(TraceFormatFuzz, Extremes) {
     const std::vector<std::string> lines = {
         "",

@@ -234,6 +234,34 @@ void mark_seen(const LineContext& c, Set& seen, int index, std::string_view pare
     seen = static_cast<Set>(seen | b);
 }
 
+// The checks of a message that need all its fields: which fields its type requires and
+// allows. Shared by both parsers (the fast one runs them on what it read, so a line gets
+// the same verdict and message from either).
+void finish_message(const LineContext& c, const Message& m, MsgFieldSet seen, std::string_view where) {
+    if (!(seen & bit(MsgField::kType))) c.fail(std::string(where) + ": missing field \"type\"");
+    // A rejection and a success carry different fields; without `success` we cannot tell
+    // which, so that is what we report missing.
+    if (m.type == MsgType::kAppendEntriesResponse && !(seen & bit(MsgField::kSuccess))) {
+        c.fail(std::string(where) + ": AppendEntriesResponse needs field \"success\"");
+    }
+    const MsgFieldSet expected = msg_fields_of(m.type, m.success);
+    if (seen == expected) return;
+    const auto type_desc = [&m] {
+        std::string d(msg_type_name_view(m.type));
+        if (m.type == MsgType::kAppendEntriesResponse) d += m.success ? " with success true" : " with success false";
+        return d;
+    };
+    for (int i = 0; i < kMsgFields; ++i) {
+        const MsgFieldSet b = bit(static_cast<MsgField>(i));
+        if ((expected & b) && !(seen & b)) {
+            c.fail(std::string(where) + ": " + type_desc() + " needs field " + quoted(kMsgFieldNames[i]));
+        }
+        if (!(expected & b) && (seen & b)) {
+            c.fail(FieldPath{where, kMsgFieldNames[i]}.str() + ": not a field of " + type_desc());
+        }
+    }
+}
+
 Message read_message(const LineContext& c, element v, std::string_view where) {
     object fields;
     if (v.get_object().get(fields) != simdjson::SUCCESS) fail_expected(c, {where, ""}, "a message object", v);
@@ -271,28 +299,7 @@ Message read_message(const LineContext& c, element v, std::string_view where) {
             case MsgField::kXIndex: m.x_index = read_uint(c, value, path); break;
         }
     }
-    if (!(seen & bit(MsgField::kType))) c.fail(std::string(where) + ": missing field \"type\"");
-    // A rejection and a success carry different fields; without `success` we cannot tell
-    // which, so that is what we report missing.
-    if (m.type == MsgType::kAppendEntriesResponse && !(seen & bit(MsgField::kSuccess))) {
-        c.fail(std::string(where) + ": AppendEntriesResponse needs field \"success\"");
-    }
-    const MsgFieldSet expected = msg_fields_of(m.type, m.success);
-    if (seen == expected) return m;
-    const auto type_desc = [&m] {
-        std::string d(msg_type_name_view(m.type));
-        if (m.type == MsgType::kAppendEntriesResponse) d += m.success ? " with success true" : " with success false";
-        return d;
-    };
-    for (int i = 0; i < kMsgFields; ++i) {
-        const MsgFieldSet b = bit(static_cast<MsgField>(i));
-        if ((expected & b) && !(seen & b)) {
-            c.fail(std::string(where) + ": " + type_desc() + " needs field " + quoted(kMsgFieldNames[i]));
-        }
-        if (!(expected & b) && (seen & b)) {
-            c.fail(FieldPath{where, kMsgFieldNames[i]}.str() + ": not a field of " + type_desc());
-        }
-    }
+    finish_message(c, m, seen, where);
     return m;
 }
 
@@ -364,6 +371,22 @@ void check_messages(const LineContext& c, const Event& e, const ActionRule& rule
     }
 }
 
+// The checks of an event that need all its fields: which fields the action requires and
+// allows, and whether its messages fit it. Shared by both parsers.
+void finish_event(const LineContext& c, const Event& e, FieldSet seen) {
+    if (!(seen & bit(Field::kAction))) c.fail("missing field \"action\"");
+    const ActionRule rule = rule_of(e.action);
+    if ((seen & rule.required) != rule.required || (seen & ~rule.allowed) != 0) {
+        const std::string action(action_name_view(e.action));
+        for (int i = 0; i < kFields; ++i) {
+            const FieldSet b = bit(static_cast<Field>(i));
+            if ((rule.required & b) && !(seen & b)) c.fail(action + " needs field " + quoted(kFieldNames[i]));
+            if (!(rule.allowed & b) && (seen & b)) c.fail(std::string(kFieldNames[i]) + ": not a field of " + action);
+        }
+    }
+    check_messages(c, e, rule);
+}
+
 Event read_event(object fields, const LineContext& c) {
     Event e;
     e.file = c.file;
@@ -408,27 +431,272 @@ Event read_event(object fields, const LineContext& c) {
             }
         }
     }
-    if (!(seen & bit(Field::kAction))) c.fail("missing field \"action\"");
-    const ActionRule rule = rule_of(e.action);
-    if ((seen & rule.required) != rule.required || (seen & ~rule.allowed) != 0) {
-        const std::string action(action_name_view(e.action));
-        for (int i = 0; i < kFields; ++i) {
-            const FieldSet b = bit(static_cast<Field>(i));
-            if ((rule.required & b) && !(seen & b)) c.fail(action + " needs field " + quoted(kFieldNames[i]));
-            if (!(rule.allowed & b) && (seen & b)) c.fail(std::string(kFieldNames[i]) + ": not a field of " + action);
+    finish_event(c, e, seen);
+    return e;
+}
+
+
+// ---- The fast path: simdjson's On-Demand API ----
+//
+// The DOM parser builds a tape of the whole line and then we walk it: on full-state traces
+// that tape is a fifth of the reading thread's time. On-Demand reads the values straight
+// from the structural index instead. It is used as a strict happy path: it reads exactly the
+// fields this format knows, each with the type it must have, and gives up (returns false)
+// at the first thing it does not expect (an unknown key, a wrong type, a number out of
+// range, any simdjson error, a check that throws). The DOM path then parses the line again
+// and produces the event or the error. So every error, and every line with a field of a
+// later format version, still comes from the DOM path, word for word; and because the fast
+// path reads every value with a typed getter and requires the line to end after the object,
+// it accepts nothing that the DOM path (which validates the whole line) rejects.
+// tests/trace_format_test.cpp checks that the two agree on valid and corrupted lines.
+
+namespace od = simdjson::ondemand;
+
+bool fast_uint(od::value v, std::uint64_t& out) { return v.get_uint64().get(out) == simdjson::SUCCESS; }
+
+bool fast_bool(od::value v, bool& out) { return v.get_bool().get(out) == simdjson::SUCCESS; }
+
+bool fast_node(od::value v, const LineContext& c, std::uint32_t& out) {
+    od::json_type t{};
+    if (v.type().get(t) != simdjson::SUCCESS) return false;
+    std::uint64_t id = 0;
+    if (t == od::json_type::number) {
+        if (!fast_uint(v, id)) return false;
+    } else if (t == od::json_type::string) {
+        std::string_view name;
+        if (v.get_string().get(name) != simdjson::SUCCESS) return false;
+        const char* end = name.data() + name.size();
+        if (name.size() < 2 || name[0] != 's' || std::from_chars(name.data() + 1, end, id).ptr != end) return false;
+    } else {
+        return false;
+    }
+    if (id < 1 || id > c.max_node) return false;
+    out = static_cast<std::uint32_t>(id);
+    return true;
+}
+
+bool fast_value(od::value v, std::string& out) {
+    od::json_type t{};
+    if (v.type().get(t) != simdjson::SUCCESS) return false;
+    if (t == od::json_type::string) {
+        std::string_view s;
+        if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+        out.assign(s);
+        return true;
+    }
+    std::uint64_t u = 0;
+    if (t != od::json_type::number || !fast_uint(v, u)) return false;
+    char buf[24];
+    const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, u);
+    out.assign(buf, r.ptr);
+    return true;
+}
+
+bool fast_entries(od::value v, std::vector<Entry>& out) {
+    od::array entries;
+    if (v.get_array().get(entries) != simdjson::SUCCESS) return false;
+    // One allocation for the usual handful of entries, not one per doubling.
+    out.reserve(8);
+    for (auto item_result : entries) {
+        if (item_result.error() != simdjson::SUCCESS) return false;
+        od::value item = item_result.value_unsafe();
+        od::array pair;
+        if (item.get_array().get(pair) != simdjson::SUCCESS) return false;
+        Entry& e = out.emplace_back();
+        int k = 0;
+        for (auto part_result : pair) {
+            if (part_result.error() != simdjson::SUCCESS) return false;
+            od::value part = part_result.value_unsafe();
+            if (k == 0 && !fast_uint(part, e.term)) return false;
+            if (k == 1 && !fast_value(part, e.value)) return false;
+            if (++k > 2) return false;
+        }
+        if (k != 2) return false;
+    }
+    return true;
+}
+
+bool fast_message(od::value v, const LineContext& c, Message& m, std::string_view where) {
+    od::object fields;
+    if (v.get_object().get(fields) != simdjson::SUCCESS) return false;
+    MsgFieldSet seen = 0;
+    for (auto field_result : fields) {
+        if (field_result.error() != simdjson::SUCCESS) return false;
+        od::field field = field_result.value_unsafe();
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+        const int index = kMsgKeys.find(key);
+        if (index < 0) return false;
+        mark_seen(c, seen, index, where, key);
+        od::value value = field.value();
+        bool ok = false;
+        switch (static_cast<MsgField>(index)) {
+            case MsgField::kType: {
+                std::string_view name;
+                if (value.get_string().get(name) != simdjson::SUCCESS) return false;
+                const std::optional<MsgType> type = find_msg_type(name);
+                if (!type) return false;
+                m.type = *type;
+                ok = true;
+                break;
+            }
+            case MsgField::kFrom: ok = fast_node(value, c, m.from); break;
+            case MsgField::kTo: ok = fast_node(value, c, m.to); break;
+            case MsgField::kTerm: ok = fast_uint(value, m.term); break;
+            case MsgField::kLastLogTerm: ok = fast_uint(value, m.last_log_term); break;
+            case MsgField::kLastLogIndex: ok = fast_uint(value, m.last_log_index); break;
+            case MsgField::kVoteGranted: ok = fast_bool(value, m.vote_granted); break;
+            case MsgField::kPrevLogIndex: ok = fast_uint(value, m.prev_log_index); break;
+            case MsgField::kPrevLogTerm: ok = fast_uint(value, m.prev_log_term); break;
+            case MsgField::kEntries: ok = fast_entries(value, m.entries); break;
+            case MsgField::kCommitIndex: ok = fast_uint(value, m.commit_index); break;
+            case MsgField::kSuccess: ok = fast_bool(value, m.success); break;
+            case MsgField::kMatchIndex: ok = fast_uint(value, m.match_index); break;
+            case MsgField::kXLen: ok = fast_uint(value, m.x_len); break;
+            case MsgField::kXTerm: ok = fast_uint(value, m.x_term); break;
+            case MsgField::kXIndex: ok = fast_uint(value, m.x_index); break;
+            default: return false;  // a field this fast path has not learnt: the DOM path reads it
+        }
+        if (!ok) return false;
+    }
+    finish_message(c, m, seen, where);
+    return true;
+}
+
+bool fast_observed(od::value v, const LineContext& c, Observed& o) {
+    od::object fields;
+    if (v.get_object().get(fields) != simdjson::SUCCESS) return false;
+    std::uint8_t seen = 0;
+    for (auto field_result : fields) {
+        if (field_result.error() != simdjson::SUCCESS) return false;
+        od::field field = field_result.value_unsafe();
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+        const int index = kStateKeys.find(key);
+        if (index < 0) return false;
+        mark_seen(c, seen, index, "state", key);
+        od::value value = field.value();
+        std::uint64_t u = 0;
+        switch (static_cast<StateField>(index)) {
+            case StateField::kTerm:
+                if (!fast_uint(value, u)) return false;
+                o.term = u;
+                break;
+            case StateField::kRole: {
+                std::string_view name;
+                if (value.get_string().get(name) != simdjson::SUCCESS) return false;
+                const std::optional<Role> role = find_role(name);
+                if (!role) return false;
+                o.role = *role;
+                break;
+            }
+            case StateField::kVotedFor: {
+                bool null = false;
+                if (value.is_null().get(null) != simdjson::SUCCESS) return false;
+                if (null) {
+                    o.voted_for.emplace();
+                } else {
+                    std::uint32_t id = 0;
+                    if (!fast_node(value, c, id)) return false;
+                    o.voted_for.emplace(id);
+                }
+                break;
+            }
+            case StateField::kCommitIndex:
+                if (!fast_uint(value, u)) return false;
+                o.commit_index = u;
+                break;
+            case StateField::kLogLength:
+                if (!fast_uint(value, u)) return false;
+                o.log_length = u;
+                break;
+            case StateField::kLastLogTerm:
+                if (!fast_uint(value, u)) return false;
+                o.last_log_term = u;
+                break;
+            case StateField::kLog:
+                if (!fast_entries(value, o.log.emplace())) return false;
+                break;
+            default: return false;
         }
     }
-    check_messages(c, e, rule);
-    return e;
+    return true;
+}
+
+// Reads the line into `e` (which starts default-constructed), or returns false and leaves
+// the line to the DOM path.
+bool fast_event(od::parser& parser, const char* data, std::size_t size, const LineContext& c, Event& e) {
+    od::document doc;
+    od::object fields;
+    if (parser.iterate(data, size, size + kLinePadding).get(doc) != simdjson::SUCCESS ||
+        doc.get_object().get(fields) != simdjson::SUCCESS) {
+        return false;
+    }
+    FieldSet seen = 0;
+    for (auto field_result : fields) {
+        if (field_result.error() != simdjson::SUCCESS) return false;
+        od::field field = field_result.value_unsafe();
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+        const int index = kTopKeys.find(key);
+        if (index < 0) return false;
+        mark_seen(c, seen, index, "", key);
+        od::value value = field.value();
+        bool ok = false;
+        switch (static_cast<Field>(index)) {
+            case Field::kClock: {
+                std::uint64_t clock = 0;
+                ok = fast_uint(value, clock);
+                e.clock = clock;
+                break;
+            }
+            case Field::kNode: ok = fast_node(value, c, e.node); break;
+            case Field::kAction: {
+                std::string_view name;
+                if (value.get_string().get(name) != simdjson::SUCCESS) return false;
+                const std::optional<ActionKind> action = find_action(name);
+                if (!action) return false;
+                e.action = *action;
+                ok = true;
+                break;
+            }
+            case Field::kMsg: ok = fast_message(value, c, e.message.emplace(), "msg"); break;
+            case Field::kReply: ok = fast_message(value, c, e.reply.emplace(), "reply"); break;
+            case Field::kPeer: {
+                std::uint32_t peer = 0;
+                ok = fast_node(value, c, peer);
+                e.peer = peer;
+                break;
+            }
+            case Field::kValue: ok = fast_value(value, e.value.emplace()); break;
+            case Field::kState: ok = fast_observed(value, c, e.observed); break;
+            default: return false;  // Init's and ChangeConfig's fields: rare, left to the DOM path
+        }
+        if (!ok) return false;
+    }
+    // Nothing may follow the object: at the end, the document has no current location.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
+    finish_event(c, e, seen);
+    return true;
 }
 
 }  // namespace
 
 struct EventParser::Impl {
+    od::parser fast_parser;
     simdjson::dom::parser parser;
     std::vector<char> padded;  // a copy of the line with kLinePadding bytes after it
 
-    Event parse_in_place(const char* data, std::size_t size, const LineContext& c) {
+    // Into `e`, which starts default-constructed and carries the line's place.
+    bool parse_fast(const char* data, std::size_t size, const LineContext& c, Event& e) {
+        try {
+            return fast_event(fast_parser, data, size, c, e);
+        } catch (const TraceError&) {
+            return false;  // a check failed: the DOM path finds the same and words it
+        }
+    }
+
+    Event parse_dom(const char* data, std::size_t size, const LineContext& c) {
         element doc;
         if (const auto err = parser.parse(data, size, false).get(doc); err != simdjson::SUCCESS) {
             c.fail(std::string("malformed JSON: ") + simdjson::error_message(err));
@@ -436,6 +704,21 @@ struct EventParser::Impl {
         object fields;
         if (doc.get_object().get(fields) != simdjson::SUCCESS) fail_expected(c, {"", "line"}, "a JSON object", doc);
         return read_event(fields, c);
+    }
+
+    Event parse_in_place(const char* data, std::size_t size, const LineContext& c) {
+        Event e;
+        e.file = c.file;
+        e.line = c.line;
+        if (parse_fast(data, size, c, e)) return e;
+        e = parse_dom(data, size, c);
+        return e;
+    }
+
+    const char* pad(std::string_view line) {
+        if (padded.size() < line.size() + kLinePadding) padded.resize(line.size() + kLinePadding);  // zero-filled padding
+        if (!line.empty()) std::memcpy(padded.data(), line.data(), line.size());
+        return padded.data();
     }
 };
 
@@ -447,10 +730,7 @@ EventParser::EventParser(EventParser&&) noexcept = default;
 EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
 Event EventParser::parse(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node) {
-    std::vector<char>& buf = impl_->padded;
-    if (buf.size() < line.size() + kLinePadding) buf.resize(line.size() + kLinePadding);  // zero-filled padding
-    if (!line.empty()) std::memcpy(buf.data(), line.data(), line.size());
-    return impl_->parse_in_place(buf.data(), line.size(), LineContext{file, line_no, max_node});
+    return impl_->parse_in_place(impl_->pad(line), line.size(), LineContext{file, line_no, max_node});
 }
 
 Event EventParser::parse_padded(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node) {
@@ -460,6 +740,26 @@ Event EventParser::parse_padded(std::string_view line, const FileName& file, std
 Event parse_event(std::string_view line, const std::string& file, std::uint64_t line_no) {
     thread_local EventParser parser;
     return parser.parse(line, file, line_no);
+}
+
+std::optional<Event> parse_event_fast_only(std::string_view line, const std::string& file, std::uint64_t line_no) {
+    EventParser::Impl impl;
+    const FileName name(file);
+    const LineContext c{name, line_no, kMaxTraceServers};
+    Event e;
+    e.file = name;
+    e.line = line_no;
+    const char* data = impl.pad(line);
+    if (!impl.parse_fast(data, line.size(), c, e)) return std::nullopt;
+    return e;
+}
+
+Event parse_event_dom_only(std::string_view line, const std::string& file, std::uint64_t line_no) {
+    EventParser::Impl impl;
+    const FileName name(file);
+    const LineContext c{name, line_no, kMaxTraceServers};
+    const char* data = impl.pad(line);
+    return impl.parse_dom(data, line.size(), c);
 }
 
 }  // namespace traces
