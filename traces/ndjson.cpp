@@ -706,12 +706,16 @@ struct EventParser::Impl {
         return read_event(fields, c);
     }
 
-    Event parse_in_place(const char* data, std::size_t size, const LineContext& c) {
-        Event e;
+    // Into `e`, a default-constructed Event.
+    void parse_into(const char* data, std::size_t size, const LineContext& c, Event& e) {
         e.file = c.file;
         e.line = c.line;
-        if (parse_fast(data, size, c, e)) return e;
-        e = parse_dom(data, size, c);
+        if (!parse_fast(data, size, c, e)) e = parse_dom(data, size, c);
+    }
+
+    Event parse_in_place(const char* data, std::size_t size, const LineContext& c) {
+        Event e;
+        parse_into(data, size, c, e);
         return e;
     }
 
@@ -735,6 +739,11 @@ Event EventParser::parse(std::string_view line, const FileName& file, std::uint6
 
 Event EventParser::parse_padded(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node) {
     return impl_->parse_in_place(line.data(), line.size(), LineContext{file, line_no, max_node});
+}
+
+void EventParser::parse_padded_into(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node,
+                                    Event& out) {
+    impl_->parse_into(line.data(), line.size(), LineContext{file, line_no, max_node}, out);
 }
 
 Event parse_event(std::string_view line, const std::string& file, std::uint64_t line_no) {

@@ -51,6 +51,11 @@ public:
     // bytes (such as the rest of a read buffer): parsed in place, without a copy.
     Event parse_padded(std::string_view line, const FileName& file, std::uint64_t line_no,
                        std::uint32_t max_node = kMaxTraceServers);
+    // parse_padded into `out`, which must be a default-constructed Event, without moving
+    // one: a reader parses straight into the slot it keeps the event in. On TraceError
+    // `out` is unspecified.
+    void parse_padded_into(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node,
+                           Event& out);
 
 private:
     friend std::optional<Event> parse_event_fast_only(std::string_view, const std::string&, std::uint64_t);

@@ -27,12 +27,10 @@ void PrefetchReader::produce() {
         batch.events.reserve(kBatchEvents);
         try {
             while (batch.events.size() < kBatchEvents) {
-                std::optional<Event> e = reader_->next();
-                if (!e) {
+                if (!reader_->next_into(batch.events)) {
                     batch.last = true;
                     break;
                 }
-                batch.events.push_back(std::move(*e));
             }
         } catch (...) {
             batch.error = std::current_exception();
@@ -50,7 +48,7 @@ void PrefetchReader::produce() {
     }
 }
 
-std::optional<Event> PrefetchReader::next() {
+const Event* PrefetchReader::next_event() {
     while (position_ == current_.events.size()) {
         if (current_.error) {
             std::exception_ptr error = current_.error;
@@ -60,7 +58,7 @@ std::optional<Event> PrefetchReader::next() {
         }
         if (current_.last || done_) {
             done_ = true;
-            return std::nullopt;
+            return nullptr;
         }
         {
             std::unique_lock lock(mu_);
@@ -71,7 +69,13 @@ std::optional<Event> PrefetchReader::next() {
         changed_.notify_all();
         position_ = 0;
     }
-    return std::move(current_.events[position_++]);
+    return &current_.events[position_++];
+}
+
+std::optional<Event> PrefetchReader::next() {
+    const Event* e = next_event();
+    if (e == nullptr) return std::nullopt;
+    return std::move(*const_cast<Event*>(e));  // handed out once: the batch never reads it again
 }
 
 }  // namespace traces

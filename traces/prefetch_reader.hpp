@@ -29,6 +29,8 @@ public:
     // As TraceReader::next(): the next event, nullopt at the end; throws the TraceError the
     // reader met, once every event before it has been handed out.
     std::optional<Event> next();
+    // The same without a copy: the event stays valid until the next call; nullptr at the end.
+    const Event* next_event();
 
 private:
     struct Batch {

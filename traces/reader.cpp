@@ -171,21 +171,26 @@ void TraceReader::advance(Source& s) {
     const std::uint64_t line_no = s.lines.line_no();
     // Before Init is read no node can be checked against the cluster size; Init names none.
     const std::uint32_t max_node = started_ ? servers_ : kMaxTraceServers;
-    Event e = parser_.parse_padded(*line, s.interned, line_no, max_node);
+    Event& e = s.lookahead.emplace();
+    try {
+        parser_.parse_padded_into(*line, s.interned, line_no, max_node, e);
+    } catch (...) {
+        s.lookahead.reset();
+        throw;
+    }
+    std::string problem;
     if (started_ && e.action == ActionKind::kInit) {
-        throw TraceError(s.name, line_no, "a second Init: Init is only the first line of a trace");
+        problem = "a second Init: Init is only the first line of a trace";
+    } else if (sources_.size() > 1 && !e.clock && e.action != ActionKind::kInit) {
+        problem = "no clock: merging several files orders events by \"clock\", so every event needs one";
+    } else if (e.clock && s.last_clock && *e.clock < *s.last_clock) {
+        problem = "clock goes backwards: " + std::to_string(*e.clock) + " after " + std::to_string(*s.last_clock);
     }
-    if (sources_.size() > 1 && !e.clock && e.action != ActionKind::kInit) {
-        throw TraceError(s.name, line_no, "no clock: merging several files orders events by \"clock\", so every event needs one");
+    if (!problem.empty()) {
+        s.lookahead.reset();
+        throw TraceError(s.name, line_no, problem);
     }
-    if (e.clock) {
-        if (s.last_clock && *e.clock < *s.last_clock) {
-            throw TraceError(s.name, line_no,
-                             "clock goes backwards: " + std::to_string(*e.clock) + " after " + std::to_string(*s.last_clock));
-        }
-        s.last_clock = e.clock;
-    }
-    s.lookahead = std::move(e);
+    if (e.clock) s.last_clock = e.clock;
 }
 
 // Reads each file's Init, checks that they agree, and keeps the first as the merged Init.
@@ -216,11 +221,17 @@ void TraceReader::start() {
 }
 
 std::optional<Event> TraceReader::next() {
+    std::vector<Event> one;
+    if (!next_into(one)) return std::nullopt;
+    return std::move(one.front());
+}
+
+bool TraceReader::next_into(std::vector<Event>& out) {
     if (!started_) {
         start();
-        std::optional<Event> init = std::move(init_);
+        out.push_back(std::move(*init_));
         init_.reset();
-        return init;
+        return true;
     }
     // A file reads its next line only when its previous event has been handed out, so that
     // an error there is raised after that event has been processed, not before.
@@ -234,11 +245,11 @@ std::optional<Event> TraceReader::next() {
         if (!s->lookahead) continue;
         if (first == nullptr || s->lookahead->clock.value_or(0) < first->lookahead->clock.value_or(0)) first = s.get();
     }
-    if (first == nullptr) return std::nullopt;
-    std::optional<Event> out = std::move(first->lookahead);
+    if (first == nullptr) return false;
+    out.push_back(std::move(*first->lookahead));
     first->lookahead.reset();
     first->needs_read = true;
-    return out;
+    return true;
 }
 
 }  // namespace traces

@@ -33,6 +33,8 @@ public:
     // The next event, or nullopt at the end of the trace. The first is always the Init.
     // Throws TraceError for anything wrong, at the line that shows it.
     std::optional<Event> next();
+    // The same, appended to `out` (one move less per event); false at the end.
+    bool next_into(std::vector<Event>& out);
 
     // The cluster size from Init: 0 until the first next().
     std::uint32_t servers() const { return servers_; }

@@ -69,7 +69,7 @@ int run_validate(const ValidateFlags& f) {
     try {
         traces::PrefetchReader reader(std::make_unique<traces::TraceReader>(f.files));
         double last_progress = 0;
-        while (std::optional<traces::Event> e = reader.next()) {
+        while (const traces::Event* e = reader.next_event()) {
             if (!validator.feed(*e)) {
                 ok = false;
                 break;
