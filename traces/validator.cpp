@@ -114,6 +114,22 @@ bool in_flight(const ub::State& s, const Message& m) {
     return false;
 }
 
+// The message `m` stands for, whole, if the trace leaves nothing of it unseen but a snapshot's
+// data: that is the log up to lastIncludedIndex of any server holding the entry there with
+// lastIncludedTerm (Log Matching makes them all the same prefix).
+std::optional<ub::Message> whole(const ub::State& s, const Message& m) {
+    if (m.unknown == 0) return to_spec(m);
+    if (m.unknown != kUnknownEntries || m.type != MsgType::kInstallSnapshotRequest) return std::nullopt;
+    for (const ub::Server& v : s.servers) {
+        if (m.last_included_index == 0 || v.log.size() < m.last_included_index) continue;
+        if (v.log[m.last_included_index - 1].term != m.last_included_term) continue;
+        ub::Message u = to_spec(m);
+        u.entries.assign(v.log.begin(), v.log.begin() + static_cast<std::ptrdiff_t>(m.last_included_index));
+        return u;
+    }
+    return std::nullopt;
+}
+
 void add_unique(std::vector<ub::State>& states, std::vector<std::uint64_t>& hashes, ub::State&& s) {
     const std::uint64_t h = state_hash(s);
     for (std::size_t k = 0; k < states.size(); ++k) {
@@ -439,8 +455,10 @@ bool Validator::search_hidden(const Event& e) {
     // A message received (or dropped, or duplicated) that was consumed before: it was
     // duplicated while in flight. Duplicating commutes with every other action, so assume it
     // happened then.
-    if (e.message && e.message->unknown == 0 && (is_receive(e.action) || e.action == ActionKind::kObserve)) {
-        const ub::Message m = to_spec(*e.message);
+    const std::optional<ub::Message> received =
+        e.message && (is_receive(e.action) || e.action == ActionKind::kObserve) ? whole(candidates_.front(), *e.message) : std::nullopt;
+    if (received) {
+        const ub::Message& m = *received;
         if (was_consumed(ub::MessageHash{}(m))) {
             std::vector<ub::State> with_copy = candidates_;
             for (ub::State& s : with_copy) {
