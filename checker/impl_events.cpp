@@ -21,7 +21,8 @@ bool same_prefix(const raft::Log& a, const raft::Log& b, std::uint64_t n) {
 // Whether storage that matched `before` matches `after` once `persist` is applied: the
 // common case, decided without building the stored state.
 bool persist_keeps_up(const raft::NodeState& before, const raft::NodeState& after, const raft::Persist& persist) {
-    if (persist.snapshot || before.snapshot != after.snapshot) return false;  // rare: the full comparison
+    // With a snapshot the log's positions are not its indexes: take the full comparison.
+    if (persist.snapshot || before.log.base_index().value != 0 || after.log.base_index().value != 0) return false;
     const raft::Term term = persist.hard_state ? persist.hard_state->current_term : before.current_term;
     const std::optional<raft::NodeId> vote = persist.hard_state ? persist.hard_state->voted_for : before.voted_for;
     if (term != after.current_term || vote != after.voted_for) return false;

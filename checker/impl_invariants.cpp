@@ -254,9 +254,10 @@ const std::vector<StepProperty>& step_properties() {
     static const std::vector<StepProperty> all = {
         {"LeaderAppendOnly", "a leader never removes or rewrites entries of its own log", leader_append_only},
         {"TermMonotonic", "currentTerm never decreases, across restarts too", term_monotonic},
-        // Before CommitMonotonic: lastApplied moving back is the more telling name for it.
-        {"AppliedMonotonic", "lastApplied never decreases but by a restart", applied_monotonic},
         {"CommitMonotonic", "commitIndex never decreases but by a restart", commit_monotonic},
+        // raft/ keeps lastApplied = commitIndex, so a step that breaks this breaks CommitMonotonic
+        // too and is reported under that name; this one says what the service sees.
+        {"AppliedMonotonic", "lastApplied never decreases but by a restart", applied_monotonic},
     };
     return all;
 }
