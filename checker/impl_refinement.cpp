@@ -31,7 +31,8 @@ ub::Message abstract_snapshot_message(const raft::Message& m) {
         u.last_included_index = is->last_included_index.value;
         u.last_included_term = is->last_included_term.value;
         for (std::size_t k = 0; k + 1 < is->data.size(); k += 2) {
-            const raft::Entry e = entry_of(EntryKey{static_cast<std::uint8_t>(is->data[k]), static_cast<std::uint8_t>(is->data[k + 1])});
+            const EntryKey key{static_cast<std::uint8_t>(is->data[k]), static_cast<std::uint8_t>(is->data[k + 1])};
+            const raft::Entry e = entry_of(key);
             u.entries.push_back({e.term.value, abstract_value(e)});
         }
     } else {
@@ -57,7 +58,10 @@ ub::Server abstract_server(const raft::NodeState& n, std::uint32_t servers) {
     // The spec keeps the full log and marks the compacted prefix; the model's snapshot holds
     // that prefix's entries.
     v.snapshot_index = n.snapshot.last_included_index.value;
-    for (std::uint64_t k = 1; k <= v.snapshot_index; ++k) v.log.push_back({entry_key(n, k).term, abstract_value(entry_of(entry_key(n, k)))});
+    for (std::uint64_t k = 1; k <= v.snapshot_index; ++k) {
+        const EntryKey key = entry_key(n, k);
+        v.log.push_back({key.term, abstract_value(entry_of(key))});
+    }
     for (const raft::Entry& e : n.log.entries()) v.log.push_back({e.term.value, abstract_value(e)});
     if (n.role == raft::Role::kLeader) {
         for (std::uint32_t k = 0; k < servers; ++k) {
@@ -282,13 +286,17 @@ struct RefinementCheck::Impl {
         if (!out.messages.empty()) reply = abstract_message(out.messages.front());
         if (std::holds_alternative<raft::InstallSnapshot>(m.body)) {
             // A candidate first returns to follower (the message stays), then handles it.
-            if (m.term == n.current_term && role == raft::Role::kCandidate) handle(spec::ActionKind::kHandleInstallSnapshotRequest, std::nullopt);
+            if (m.term == n.current_term && role == raft::Role::kCandidate) {
+                handle(spec::ActionKind::kHandleInstallSnapshotRequest, std::nullopt);
+            }
             handle(spec::ActionKind::kHandleInstallSnapshotRequest, reply);
         } else if (m.term < n.current_term) {
             handle(spec::ActionKind::kDropStaleResponse, std::nullopt);
         } else {
             handle(spec::ActionKind::kHandleInstallSnapshotResponse, std::nullopt);
-            if (after.nodes[i].commit_index != n.commit_index) actions.emplace_back(ub::Action(spec::ActionKind::kAdvanceCommitIndex, i), std::nullopt);
+            if (after.nodes[i].commit_index != n.commit_index) {
+                actions.emplace_back(ub::Action(spec::ActionKind::kAdvanceCommitIndex, i), std::nullopt);
+            }
         }
         return true;
     }

@@ -383,7 +383,8 @@ ClusterState decode(std::string_view bytes, const Params& p) {
         raft::PersistentState st;
         st.current_term = raft::Term{r.next()};
         const std::uint8_t vote = r.next();
-        st.voted_for = (vote & ~kHasSnapshot) == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{(vote & ~kHasSnapshot) - 1u});
+        const std::uint8_t id = vote & ~kHasSnapshot;
+        st.voted_for = id == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{id - 1u});
         r.log(st.log, st.snapshot, (vote & kHasSnapshot) ? r.next() : 0);
         s.storage[i] = std::move(st);
     }
