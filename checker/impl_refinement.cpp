@@ -18,9 +18,9 @@ bool is_snapshot_message(const raft::Message& m) {
     return std::holds_alternative<raft::InstallSnapshot>(m.body) || std::holds_alternative<raft::InstallSnapshotReply>(m.body);
 }
 
-// Snapshot messages are not in the trace format yet, so they are mapped here, not through
-// traces::to_trace: the request's data (the model's snapshot_data) becomes the spec's entries,
-// the reply's index the spec's matchIndex.
+// Snapshot messages are mapped here, not through traces::to_trace, which leaves a snapshot's
+// data unseen: the request's data (the model's snapshot_data) becomes the spec's entries, the
+// reply's index the spec's matchIndex.
 ub::Message abstract_snapshot_message(const raft::Message& m) {
     ub::Message u;
     u.source = m.from.value;
@@ -224,6 +224,8 @@ struct RefinementCheck::Impl {
                 case traces::ActionKind::kAppendEntries:
                     actions.emplace_back(ub::Action(kind, i, ev.message->to - 1), traces::to_spec(*ev.message));
                     break;
+                case traces::ActionKind::kInstallSnapshot:
+                    break;  // below, with the snapshot's data, which the trace leaves unseen
                 case traces::ActionKind::kClientRequest:
                     actions.emplace_back(ub::Action(kind, i, 0, traces::value_id(*ev.value)), std::nullopt);
                     break;
@@ -244,8 +246,9 @@ struct RefinementCheck::Impl {
             }
         }
         // A leader that sends a snapshot instead of AppendEntries (on a heartbeat, a proposal or
-        // a rejection) takes the spec's InstallSnapshot for that peer; the recorder leaves
-        // those sends out.
+        // a rejection) takes the spec's InstallSnapshot for that peer. The recorder writes that
+        // event too, but with the data unseen (the service's snapshot is opaque to a trace);
+        // here the data is the compacted entries, and the spec's message must carry them.
         for (const raft::Message& m : out.messages) {
             if (!std::holds_alternative<raft::InstallSnapshot>(m.body)) continue;
             actions.emplace_back(ub::Action(spec::ActionKind::kInstallSnapshot, e.node, m.to.value), abstract_snapshot_message(m));
@@ -253,9 +256,9 @@ struct RefinementCheck::Impl {
         return actions;
     }
 
-    // The steps the recorder cannot write yet (snapshots are not in the trace format): a
-    // compaction, a restart from a snapshot, and receiving InstallSnapshot or its reply. The
-    // mapping is the recorder's for the messages they resemble. False for any other step.
+    // Snapshot steps, mapped here as the recorder maps them (a compaction, a restart from a
+    // snapshot, receiving InstallSnapshot or its reply), but with the snapshot's data, which
+    // the recorder leaves unseen and the spec's messages carry. False for any other step.
     bool snapshot_step(const Event& e, const raft::Outputs& out, const ClusterState& after, Actions& actions) {
         const std::uint32_t i = e.node;
         const raft::NodeState& n = before.nodes[i];
