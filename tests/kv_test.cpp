@@ -9,6 +9,7 @@
 
 #include "kv/clerk.hpp"
 #include "kv/server.hpp"
+#include "kv/snapshot.hpp"
 
 namespace {
 
@@ -70,6 +71,58 @@ TEST(KvStateMachine, SessionsAreIndependentPerClient) {
     sm.apply(op(OpKind::kAppend, 1, 5, "k", "a"));
     sm.apply(op(OpKind::kAppend, 2, 1, "k", "b"));  // a low seq of another client is new
     EXPECT_EQ(sm.store().get("k"), "ab");
+}
+
+// A state with what a snapshot must carry: keys and values with spaces, digits and NULs, and
+// sessions whose remembered results are Get answers.
+kv::StateMachine sample_state() {
+    kv::StateMachine sm;
+    sm.apply(op(OpKind::kPut, 3, 1, "a b", "12 x"));
+    sm.apply(op(OpKind::kAppend, 1, 1, std::string("\0k", 2), " 3 "));
+    sm.apply(op(OpKind::kAppend, 1, 2, "", "empty key"));
+    sm.apply(op(OpKind::kGet, 2, 7, "a b"));
+    sm.apply(op(OpKind::kPut, 123456789012, 40, "z", ""));
+    return sm;
+}
+
+TEST(KvSnapshot, EncodingRoundTripsTheWholeState) {
+    for (const kv::StateMachine& sm : {kv::StateMachine{}, sample_state()}) {
+        const std::optional<kv::StateMachine> back = kv::decode_snapshot(kv::encode_snapshot(sm));
+        ASSERT_TRUE(back.has_value());
+        EXPECT_EQ(*back, sm);
+        EXPECT_EQ(kv::encode_snapshot(*back), kv::encode_snapshot(sm));  // one encoding per state
+    }
+    EXPECT_EQ(kv::encode_snapshot(kv::StateMachine{}), "kvsnap1 0 0 0 ");
+}
+
+TEST(KvSnapshot, DecodeRejectsWhatEncodeNeverProduces) {
+    const std::string good = kv::encode_snapshot(sample_state());
+    for (std::size_t cut = 0; cut < good.size(); ++cut) EXPECT_FALSE(kv::decode_snapshot(good.substr(0, cut)).has_value()) << cut;
+    EXPECT_FALSE(kv::decode_snapshot(good + " ").has_value());
+    for (const char* bad : {"", "kvsnap2 0 0 0 ", "kvsnap1 0 0 0", "kvsnap1 00 0 0 ", "kvsnap1 0 1 1 k1 v0 x",
+                            "kvsnap1 0 2 1 b0 1 a0 0 ",          // keys out of order
+                            "kvsnap1 0 0 1 5 0 0 ",              // a session that executed nothing
+                            "kvsnap1 0 0 2 5 1 0 5 2 0 ",        // a client twice
+                            "kvsnap1 0 1 9 k0 0 "}) {            // a length past the end
+        EXPECT_FALSE(kv::decode_snapshot(bad).has_value()) << bad;
+    }
+}
+
+TEST(KvSnapshot, DedupRuleSurvivesASnapshot) {
+    kv::StateMachine sm;
+    sm.apply(op(OpKind::kAppend, 1, 1, "k", "a"));
+    sm.apply(op(OpKind::kGet, 2, 1, "k"));
+    sm.apply(op(OpKind::kAppend, 2, 2, "k", "b"));
+    kv::StateMachine restored = *kv::decode_snapshot(kv::encode_snapshot(sm));
+    // A retry of client 1's last append is not executed again; client 2's finished Get
+    // retried late answers nothing; a new append is executed.
+    EXPECT_EQ(restored.apply(op(OpKind::kAppend, 1, 1, "k", "a")), "");
+    EXPECT_FALSE(restored.apply(op(OpKind::kGet, 2, 1, "k")).has_value());
+    EXPECT_EQ(restored.apply(op(OpKind::kGet, 2, 2, "k")), "");  // the append's remembered result
+    EXPECT_EQ(restored.store().get("k"), "ab");
+    EXPECT_EQ(restored.executed(), 3u);
+    EXPECT_EQ(restored.apply(op(OpKind::kAppend, 1, 2, "k", "c")), "");
+    EXPECT_EQ(restored.store().get("k"), "abc");
 }
 
 TEST(KvServer, RefusedProposalIsAnsweredWrongLeaderAtOnce) {
