@@ -18,10 +18,14 @@ enum class Bug {
     kForgetVoteOnRestart,        // votedFor is not persisted across a restart
     kTruncateOnStaleAppend,      // a follower truncates on a stale or duplicated AppendEntries
     kCountStaleVote,             // a candidate counts a granted vote from an older term
+    // Snapshots (the raft model with max_snapshots > 0):
+    kCompactUncommitted,             // a server snapshots entries it does not know to be committed
+    kInstallSnapshotRollsBackCommit,  // a follower takes a snapshot older than its commitIndex
 };
 
 inline constexpr Bug kAllBugs[] = {Bug::kVoteWithoutUpToDateCheck, Bug::kCommitEarlierTermByCount, Bug::kForgetVoteOnRestart,
-                                    Bug::kTruncateOnStaleAppend, Bug::kCountStaleVote};
+                                    Bug::kTruncateOnStaleAppend, Bug::kCountStaleVote, Bug::kCompactUncommitted,
+                                    Bug::kInstallSnapshotRollsBackCommit};
 
 inline const char* bug_name(Bug b) {
     switch (b) {
@@ -30,6 +34,8 @@ inline const char* bug_name(Bug b) {
         case Bug::kForgetVoteOnRestart: return "ForgetVoteOnRestart";
         case Bug::kTruncateOnStaleAppend: return "TruncateOnStaleAppend";
         case Bug::kCountStaleVote: return "CountStaleVote";
+        case Bug::kCompactUncommitted: return "CompactUncommitted";
+        case Bug::kInstallSnapshotRollsBackCommit: return "InstallSnapshotRollsBackCommit";
     }
     return "?";
 }
@@ -55,6 +61,8 @@ public:
             case Bug::kForgetVoteOnRestart: forget_vote(s, base, f); break;
             case Bug::kTruncateOnStaleAppend: truncate_on_stale(s, base, f); break;
             case Bug::kCountStaleVote: count_stale_vote(s, base, f); break;
+            case Bug::kCompactUncommitted: compact_uncommitted(s, base, f); break;
+            case Bug::kInstallSnapshotRollsBackCommit: install_rolls_back(s, base, f); break;
         }
     }
 
@@ -152,6 +160,48 @@ private:
             w.votes_granted = static_cast<std::uint8_t>(w.votes_granted | (1u << m.source));
             spec::bag_remove(t, m);
             f(label(spec::ActionKind::kHandleRequestVoteResponse, m.dest, m.source, m), t);
+        }
+    }
+
+    // CompactLog whose guard reads the log's length instead of commitIndex.
+    template <class F>
+    void compact_uncommitted(const State& s, const State& base, F& f) const {
+        if (s.snapshots_taken >= params().max_snapshots) return;
+        for (std::uint8_t i = 0; i < params().servers; ++i) {
+            const spec::Server& v = s.servers[i];
+            for (std::uint32_t k = std::max(v.snapshot_index, v.commit_index) + 1u; k <= v.log.len(); ++k) {
+                State t = base;
+                t.servers[i].snapshot_index = static_cast<std::uint8_t>(k);
+                t.snapshots_taken = static_cast<std::uint8_t>(s.snapshots_taken + 1);
+                f(spec::Action{spec::ActionKind::kCompactLog, i, 0, static_cast<std::uint8_t>(k), {}}, t);
+            }
+        }
+    }
+
+    // HandleInstallSnapshotRequest without the "lastIncludedIndex > commitIndex" test: a
+    // delayed or duplicated snapshot older than what the follower committed is installed.
+    template <class F>
+    void install_rolls_back(const State& s, const State& base, F& f) const {
+        for (const spec::BagItem& item : s.messages) {
+            const spec::Message& m = item.m;
+            if (m.type != spec::MsgType::kInstallSnapshotRequest) continue;
+            const spec::Server& v = s.servers[m.dest];
+            const std::uint32_t last = m.last_included_index();
+            if (m.term != v.current_term || v.role != spec::Role::kFollower || last >= v.commit_index) continue;
+            State t = base;
+            spec::Server& w = t.servers[m.dest];
+            if (!(last <= v.log.len() && v.log.term(last) == m.last_included_term())) w.log = m.entries;
+            w.snapshot_index = static_cast<std::uint8_t>(last);
+            w.commit_index = static_cast<std::uint8_t>(last);  // the bug: back below what it committed
+            spec::Message r;
+            r.type = spec::MsgType::kInstallSnapshotResponse;
+            r.term = v.current_term;
+            r.source = m.dest;
+            r.dest = m.source;
+            r.f2 = static_cast<std::uint8_t>(last);
+            spec::bag_add(t, r);
+            spec::bag_remove(t, m);
+            f(label(spec::ActionKind::kHandleInstallSnapshotRequest, m.dest, m.source, m), t);
         }
     }
 

@@ -6,9 +6,10 @@
 //   2. Only then send `messages`: a vote granted or an entry acknowledged in a message must
 //      survive a crash of its sender, or the cluster can lose committed entries or elect two
 //      leaders in one term.
-//   3. Hand `apply` to the state machine, in order. These entries are committed; they may be
-//      applied before or after step 2, but never before step 1 of the step that made them
-//      durable (that step came earlier, so doing 1-2-3 per step is always enough).
+//   3. Hand `apply_snapshot` (if any) and then `apply` to the state machine, in order. These
+//      entries are committed; they may be applied before or after step 2, but never before
+//      step 1 of the step that made them durable (that step came earlier, so doing 1-2-3 per
+//      step is always enough).
 // Restarting a node means feeding it Restart{what stable storage holds}: nothing else of the
 // old NodeState may be reused.
 
@@ -44,7 +45,16 @@ struct Restart {
     bool operator==(const Restart&) const = default;
 };
 
-using Input = std::variant<Message, ElectionTimeout, HeartbeatTimeout, Propose, Restart>;
+// The service has applied everything up to `index` and holds it all in `snapshot`: the log up
+// to there may go. Accepted only when the node's snapshot ends below `index` and `index` is
+// committed (and so applied); otherwise refused (Outputs::refused) and nothing changes.
+struct CompactLog {
+    LogIndex index;
+    std::string snapshot;
+    bool operator==(const CompactLog&) const = default;
+};
+
+using Input = std::variant<Message, ElectionTimeout, HeartbeatTimeout, Propose, Restart, CompactLog>;
 
 // ---- Outputs ----
 
@@ -62,10 +72,14 @@ struct LogWrite {
     bool operator==(const LogWrite&) const = default;
 };
 
+// One atomic write to stable storage. A snapshot comes with the log state that goes with it
+// (apply_persist applies the snapshot first, then the log write): storing one without the
+// other would leave a log whose base disagrees with the snapshot after a crash.
 struct Persist {
     std::optional<HardState> hard_state;
     std::optional<LogWrite> log;
-    bool empty() const { return !hard_state && !log; }
+    std::optional<Snapshot> snapshot;
+    bool empty() const { return !hard_state && !log && !snapshot; }
     bool operator==(const Persist&) const = default;
 };
 
@@ -85,6 +99,9 @@ struct Notice {
 struct Outputs {
     Persist persist;
     std::vector<Message> messages;
+    // The service must restore its state from this snapshot, before `apply`'s entries (which
+    // follow it): sent by the leader (InstallSnapshot), or read back from storage on Restart.
+    std::optional<Snapshot> apply_snapshot;
     std::vector<Applied> apply;
     std::vector<Notice> notices;
     // The runtime should restart the election timer with a fresh random timeout: the node
@@ -98,10 +115,16 @@ struct Outputs {
     // of this node); a runtime should raise the alarm, and the checkers report it as a
     // safety violation.
     std::optional<std::string> alarm;
+    // Set when a CompactLog was refused (the index is not committed, or not past the current
+    // snapshot), with the reason. A correct service can ask at a bad moment (a restart moved
+    // commitIndex back to the snapshot), so this is no alarm.
+    std::optional<std::string> refused;
     bool operator==(const Outputs&) const = default;
 };
 
-// Brings stable storage up to date with one step's Persist output.
+// Brings stable storage up to date with one step's Persist output: the snapshot first (the
+// stored log is compacted to it, or reset when it does not hold the snapshot's last entry),
+// then the hard state and the log write.
 void apply_persist(PersistentState& storage, const Persist& persist);
 
 std::string describe(const Input& input);

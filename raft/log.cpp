@@ -33,6 +33,8 @@ std::optional<LogIndex> Log::last_index_of_term(Term term) const {
         if (t == term) return i;
         if (t < term) return std::nullopt;
     }
+    // After compaction the base still has a known term; index 0 is no entry of any term.
+    if (base_index_ > LogIndex{} && base_term_ == term) return base_index_;
     return std::nullopt;
 }
 
@@ -50,6 +52,22 @@ void Log::append(Entry entry) {
 void Log::truncate_from(LogIndex index) {
     RAFT_ASSERT(index >= first_index() && index <= last_index().next(), "truncation point outside the log");
     entries_.resize(static_cast<std::size_t>(index.value - first_index().value));
+}
+
+void Log::compact_to(LogIndex index) {
+    RAFT_ASSERT(index >= base_index_ && index <= last_index(), "compaction point outside the log");
+    const Term term = *term_at(index);
+    entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(index.value - base_index_.value));
+    base_index_ = index;
+    base_term_ = term;
+}
+
+void Log::reset_to(LogIndex index, Term term) {
+    RAFT_ASSERT(index >= base_index_, "a log's base never moves back");
+    RAFT_ASSERT(index > LogIndex{} || term == Term{}, "index 0 has term 0");
+    entries_.clear();
+    base_index_ = index;
+    base_term_ = term;
 }
 
 bool log_is_up_to_date(Term candidate_last_term, LogIndex candidate_last_index, const Log& voter_log) {

@@ -34,6 +34,9 @@ public:
     Log() = default;
 
     LogIndex first_index() const { return base_index_.next(); }
+    // The entry just before the first stored one: 0/0, or the last entry a snapshot covers.
+    LogIndex base_index() const { return base_index_; }
+    Term base_term() const { return base_term_; }
     LogIndex last_index() const { return base_index_ + entries_.size(); }
     Term last_term() const { return entries_.empty() ? base_term_ : entries_.back().term; }
     bool empty() const { return entries_.empty(); }
@@ -45,7 +48,7 @@ public:
     // The first index holding an entry of `term`, searching down from `from`. REQUIRES: the entry
     // at `from` has term `term`.
     LogIndex first_index_of_term_at(LogIndex from) const;
-    // The last index holding an entry of `term`, if any.
+    // The last index holding an entry of `term`, if any (the base counts: its term is known).
     std::optional<LogIndex> last_index_of_term(Term term) const;
     // Entries [from, last_index()], for sending. REQUIRES: first_index() <= from.
     std::vector<Entry> slice_from(LogIndex from) const;
@@ -53,6 +56,12 @@ public:
     void append(Entry entry);
     // Drops every entry at or after `index`. REQUIRES: first_index() <= index <= last_index()+1.
     void truncate_from(LogIndex index);
+    // Log compaction: drops every entry at or before `index`, which becomes the base (its term
+    // is remembered). REQUIRES: base_index() <= index <= last_index().
+    void compact_to(LogIndex index);
+    // Drops every entry and starts over after (index, term): what a follower does when a
+    // snapshot's last entry is not in its log. REQUIRES: index >= base_index().
+    void reset_to(LogIndex index, Term term);
 
     const std::vector<Entry>& entries() const { return entries_; }
 

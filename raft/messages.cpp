@@ -32,7 +32,8 @@ std::string entries_summary(const std::vector<Entry>& entries) {
 }  // namespace
 
 bool is_request(const Message& m) {
-    return std::holds_alternative<RequestVote>(m.body) || std::holds_alternative<AppendEntries>(m.body);
+    return std::holds_alternative<RequestVote>(m.body) || std::holds_alternative<AppendEntries>(m.body) ||
+           std::holds_alternative<InstallSnapshot>(m.body);
 }
 
 std::size_t wire_size(const Message& m) {
@@ -40,6 +41,7 @@ std::size_t wire_size(const Message& m) {
     if (const auto* ae = std::get_if<AppendEntries>(&m.body)) {
         for (const Entry& e : ae->entries) size += kEntryHeaderBytes + e.command.size();
     }
+    if (const auto* is = std::get_if<InstallSnapshot>(&m.body)) size += is->data.size();
     return size;
 }
 
@@ -73,6 +75,13 @@ std::string describe(const Message& m) {
                                      return "AppendEntriesReply" + term + " reject xterm=" + to_string(r.conflict_term) +
                                             " xindex=" + to_string(r.conflict_index) +
                                             " xlen=" + to_string(r.log_length);
+                                 },
+                                 [&](const InstallSnapshot& i) {
+                                     return "InstallSnapshot" + term + " last=" + to_string(i.last_included_index) + "/t" +
+                                            to_string(i.last_included_term) + " data=" + std::to_string(i.data.size()) + "B";
+                                 },
+                                 [&](const InstallSnapshotReply& r) {
+                                     return "InstallSnapshotReply" + term + " last=" + to_string(r.last_included_index);
                                  },
                              },
                              m.body);

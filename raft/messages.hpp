@@ -46,7 +46,24 @@ struct AppendEntriesReply {
     bool operator==(const AppendEntriesReply&) const = default;
 };
 
-using MessageBody = std::variant<RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply>;
+// Sent instead of AppendEntries when the entry before a follower's nextIndex was compacted
+// into the leader's snapshot (Figure 13, in one message: the service's snapshots are small).
+struct InstallSnapshot {
+    LogIndex last_included_index;
+    Term last_included_term;
+    std::string data;
+    bool operator==(const InstallSnapshot&) const = default;
+};
+
+// Echoes the request's index, so that the leader knows what the follower now holds even when
+// replies arrive late or twice.
+struct InstallSnapshotReply {
+    LogIndex last_included_index;
+    bool operator==(const InstallSnapshotReply&) const = default;
+};
+
+using MessageBody =
+    std::variant<RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply>;
 
 struct Message {
     NodeId from;

@@ -11,7 +11,7 @@ NodeState initial_state(const Config& config) {
 }
 
 PersistentState persistent_part(const NodeState& state) {
-    return PersistentState{state.current_term, state.voted_for, state.log};
+    return PersistentState{state.current_term, state.voted_for, state.log, state.snapshot};
 }
 
 std::string to_string(Role role) {
@@ -27,7 +27,10 @@ std::string describe(const NodeState& s) {
     return to_string(s.config.id) + " " + to_string(s.role) + " term=" + to_string(s.current_term) +
            " vote=" + (s.voted_for ? to_string(*s.voted_for) : "-") + " log=" + to_string(s.log.last_index()) + "/t" +
            to_string(s.log.last_term()) + " commit=" + to_string(s.commit_index) +
-           " applied=" + to_string(s.last_applied);
+           " applied=" + to_string(s.last_applied) +
+           (s.snapshot.last_included_index > LogIndex{} ? " snap=" + to_string(s.snapshot.last_included_index) + "/t" +
+                                                              to_string(s.snapshot.last_included_term)
+                                                        : "");
 }
 
 }  // namespace raft

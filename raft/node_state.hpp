@@ -23,11 +23,22 @@ struct Config {
     bool operator==(const Config&) const = default;
 };
 
+// The service's state up to and including `last_included_index`, opaque to Raft. Index 0 is
+// no snapshot (data empty). It replaces the log up to that index: the log's base is always
+// (last_included_index, last_included_term).
+struct Snapshot {
+    LogIndex last_included_index;
+    Term last_included_term;
+    std::string data;
+    bool operator==(const Snapshot&) const = default;
+};
+
 // What survives a crash, when the runtime honours Outputs::persist.
 struct PersistentState {
     Term current_term;
     std::optional<NodeId> voted_for;
     Log log;
+    Snapshot snapshot{};  // log's base == snapshot's index/term
     bool operator==(const PersistentState&) const = default;
 };
 
@@ -38,6 +49,7 @@ struct NodeState {
     Term current_term;
     std::optional<NodeId> voted_for;
     Log log;
+    Snapshot snapshot;  // everything up to the log's base, committed and applied
 
     // Volatile state on all servers.
     Role role = Role::kFollower;
@@ -60,7 +72,8 @@ NodeState initial_state(const Config& config);
 PersistentState persistent_part(const NodeState& state);
 
 std::string to_string(Role role);
-// One line: "n2 leader term=3 vote=n2 log=5/t3 commit=4 applied=4".
+// One line: "n2 leader term=3 vote=n2 log=5/t3 commit=4 applied=4" (and " snap=2/t1" once
+// there is a snapshot).
 std::string describe(const NodeState& state);
 
 }  // namespace raft

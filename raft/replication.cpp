@@ -2,6 +2,7 @@
 // fast log backup, and the leader's commit rule.
 
 #include <algorithm>
+#include <span>
 
 #include "raft/step_context.hpp"
 
@@ -11,6 +12,11 @@ void send_append_entries(StepContext& c, NodeId to) {
     RAFT_ASSERT(c.s.role == Role::kLeader, "only a leader sends AppendEntries");
     const LogIndex next = c.s.next_index[to.value];
     const LogIndex prev = next.prev();
+    if (prev < c.s.log.base_index()) {
+        // prevLogTerm is compacted away: the follower gets the snapshot instead.
+        send_install_snapshot(c, to);
+        return;
+    }
     const std::optional<Term> prev_term = c.s.log.term_at(prev);
     RAFT_ASSERT(prev_term.has_value(), "nextIndex stays within the log");
     c.send(to, AppendEntries{prev, *prev_term, c.s.log.slice_from(next), c.s.commit_index});
@@ -49,9 +55,31 @@ AppendEntriesReply rejection(const Log& log, LogIndex prev_log_index) {
     return r;
 }
 
+// The part of an AppendEntries this node has to check: the entries after prev_log_index, or,
+// when that is inside the node's snapshot, only those after the snapshot (the ones at or below
+// it are committed, so a leader's log holds them exactly as the snapshot does).
+struct Suffix {
+    LogIndex prev_log_index;
+    Term prev_log_term;
+    std::span<const Entry> entries;
+    LogIndex last_new() const { return prev_log_index + entries.size(); }
+};
+
+// nullopt when the message contradicts the snapshot: it has the snapshot's last index with
+// another term, which only an unsafe cluster sends.
+std::optional<Suffix> past_snapshot(const Log& log, const AppendEntries& ae) {
+    const std::span<const Entry> all(ae.entries);
+    const LogIndex base = log.base_index();
+    if (ae.prev_log_index >= base) return Suffix{ae.prev_log_index, ae.prev_log_term, all};
+    const std::uint64_t covered = base.value - ae.prev_log_index.value;  // entries at or below base
+    if (covered > all.size()) return Suffix{base, log.base_term(), {}};
+    if (all[covered - 1].term != log.base_term()) return std::nullopt;
+    return Suffix{base, log.base_term(), all.subspan(covered)};
+}
+
 // The first index at which `ae` disagrees with the local log (an entry present with another
 // term), if any.
-std::optional<LogIndex> first_conflict(const Log& log, const AppendEntries& ae) {
+std::optional<LogIndex> first_conflict(const Log& log, const Suffix& ae) {
     LogIndex index = ae.prev_log_index;
     for (const Entry& e : ae.entries) {
         index = index.next();
@@ -64,7 +92,7 @@ std::optional<LogIndex> first_conflict(const Log& log, const AppendEntries& ae) 
 // Appends the entries that are new, truncating only at a real conflict: an entry already
 // present with the same term is left alone, so a stale or duplicated AppendEntries can never
 // delete entries that match (Figure 2, receiver step 3).
-void merge_entries(StepContext& c, const AppendEntries& ae, std::optional<LogIndex> conflict) {
+void merge_entries(StepContext& c, const Suffix& ae, std::optional<LogIndex> conflict) {
     if (conflict) c.truncate_from(*conflict);
     LogIndex index = ae.prev_log_index;
     for (const Entry& e : ae.entries) {
@@ -99,9 +127,14 @@ void on_append_entries(StepContext& c, const Message& m, const AppendEntries& ae
                       to_string(m.from);
         return;
     }
-    const std::optional<Term> local_prev_term = c.s.log.term_at(ae.prev_log_index);
-    const bool consistent = local_prev_term && *local_prev_term == ae.prev_log_term;
-    const std::optional<LogIndex> conflict = consistent ? first_conflict(c.s.log, ae) : std::nullopt;
+    const std::optional<Suffix> suffix = past_snapshot(c.s.log, ae);
+    if (!suffix) {
+        c.out.alarm = "asked to overwrite the snapshot's last entry " + to_string(c.s.log.base_index()) + ": " + describe(m);
+        return;
+    }
+    const std::optional<Term> local_prev_term = c.s.log.term_at(suffix->prev_log_index);
+    const bool consistent = local_prev_term && *local_prev_term == suffix->prev_log_term;
+    const std::optional<LogIndex> conflict = consistent ? first_conflict(c.s.log, *suffix) : std::nullopt;
     if (conflict && *conflict <= c.s.commit_index) {
         // Refused before anything changes: such a sender is no leader to follow.
         c.out.alarm = "asked to overwrite committed entry " + to_string(*conflict) + " (commitIndex " +
@@ -115,7 +148,9 @@ void on_append_entries(StepContext& c, const Message& m, const AppendEntries& ae
         c.send(m.from, rejection(c.s.log, ae.prev_log_index));
         return;
     }
-    merge_entries(c, ae, conflict);
+    merge_entries(c, *suffix, conflict);
+    // The request's own last index, also when it lies inside the snapshot: what the leader
+    // asked about, and what matches.
     const LogIndex last_new = ae.prev_log_index + ae.entries.size();
     // Figure 2: commitIndex = min(leaderCommit, index of last new entry). A stale message can
     // make that smaller than what we already know is committed; commitIndex never goes back.

@@ -1,5 +1,5 @@
 // step(): the term rules that apply to every message, then dispatch to one handler per
-// message kind; afterwards, what must be persisted and applied is derived from what changed.
+// input or message kind; afterwards, what must be persisted and applied is derived from what changed.
 
 #include "raft/step.hpp"
 
@@ -32,6 +32,8 @@ void reply_stale(StepContext& c, const Message& m) {
         c.send(m.from, RequestVoteReply{false});
     } else if (std::holds_alternative<AppendEntries>(m.body)) {
         c.send(m.from, AppendEntriesReply{false, LogIndex{}, Term{}, LogIndex{}, c.s.log.last_index()});
+    } else if (const auto* is = std::get_if<InstallSnapshot>(&m.body)) {
+        c.send(m.from, InstallSnapshotReply{is->last_included_index});
     }
     // Replies from a stale term answer nothing this node is still waiting for: drop them.
 }
@@ -52,15 +54,26 @@ void receive(StepContext& c, const Message& m) {
             if constexpr (std::is_same_v<T, RequestVoteReply>) detail::on_request_vote_reply(c, m, body);
             if constexpr (std::is_same_v<T, AppendEntries>) detail::on_append_entries(c, m, body);
             if constexpr (std::is_same_v<T, AppendEntriesReply>) detail::on_append_entries_reply(c, m, body);
+            if constexpr (std::is_same_v<T, InstallSnapshot>) detail::on_install_snapshot(c, m, body);
+            if constexpr (std::is_same_v<T, InstallSnapshotReply>) detail::on_install_snapshot_reply(c, m, body);
         },
         m.body);
 }
 
-NodeState restarted(const NodeState& old, const Restart& r) {
+// Only what storage holds comes back. The snapshot is committed and was applied, so commitIndex
+// and lastApplied restart from it (not from 0), and the service restores its state from it.
+NodeState restarted(const NodeState& old, const Restart& r, Outputs& out) {
+    const PersistentState& p = r.persisted;
+    RAFT_ASSERT(p.log.base_index() == p.snapshot.last_included_index && p.log.base_term() == p.snapshot.last_included_term,
+                "the stored log starts where the stored snapshot ends");
     NodeState s = initial_state(old.config);
-    s.current_term = r.persisted.current_term;
-    s.voted_for = r.persisted.voted_for;
-    s.log = r.persisted.log;
+    s.current_term = p.current_term;
+    s.voted_for = p.voted_for;
+    s.log = p.log;
+    s.snapshot = p.snapshot;
+    s.commit_index = p.snapshot.last_included_index;
+    s.last_applied = p.snapshot.last_included_index;
+    if (s.snapshot.last_included_index > LogIndex{}) out.apply_snapshot = s.snapshot;
     return s;
 }
 
@@ -76,6 +89,7 @@ void record_persist(StepContext& c, const NodeState& before) {
     if (c.s.current_term != before.current_term || c.s.voted_for != before.voted_for) {
         c.out.persist.hard_state = HardState{c.s.current_term, c.s.voted_for};
     }
+    if (c.snapshot_dirty) c.out.persist.snapshot = c.s.snapshot;
     if (c.log_dirty_from) {
         c.out.persist.log = LogWrite{*c.log_dirty_from, c.s.log.slice_from(*c.log_dirty_from)};
     }
@@ -86,6 +100,11 @@ void check_invariants(const NodeState& s, const NodeState& before) {
     RAFT_ASSERT(s.commit_index >= before.commit_index, "commitIndex never decreases");
     RAFT_ASSERT(s.commit_index <= s.log.last_index(), "commitIndex points into the log");
     RAFT_ASSERT(s.last_applied == s.commit_index, "everything committed is handed to the service");
+    RAFT_ASSERT(s.last_applied >= before.last_applied, "lastApplied never moves back but by a restart");
+    RAFT_ASSERT(s.snapshot.last_included_index <= s.commit_index, "a snapshot holds only committed entries");
+    RAFT_ASSERT(s.snapshot.last_included_index >= before.snapshot.last_included_index, "a snapshot never moves back");
+    RAFT_ASSERT(s.log.base_index() == s.snapshot.last_included_index && s.log.base_term() == s.snapshot.last_included_term,
+                "the log starts where the snapshot ends");
     RAFT_ASSERT(s.log.last_term() <= s.current_term, "no entry from a future term");
     if (s.current_term == before.current_term && before.voted_for) {
         RAFT_ASSERT(s.voted_for == before.voted_for, "at most one vote per term");
@@ -107,16 +126,19 @@ void check_invariants(const NodeState& s, const NodeState& before) {
 StepResult step(NodeState state, const Input& input) {
     StepResult result;
     if (const auto* r = std::get_if<Restart>(&input)) {
-        result.state = restarted(state, *r);
+        result.state = restarted(state, *r, result.outputs);
         result.outputs.reset_election_timer = true;
         return result;
     }
     const NodeState before = [&] {
-        // Only the scalars are needed for the checks below; keep the copy cheap.
+        // Only the scalars are needed for the checks below; keep the copy cheap (the snapshot's
+        // data stays behind).
         NodeState b;
         b.current_term = state.current_term;
         b.voted_for = state.voted_for;
         b.commit_index = state.commit_index;
+        b.last_applied = state.last_applied;
+        b.snapshot.last_included_index = state.snapshot.last_included_index;
         return b;
     }();
     result.state = std::move(state);
@@ -128,6 +150,8 @@ StepResult step(NodeState state, const Input& input) {
         detail::on_election_timeout(c);
     } else if (std::holds_alternative<HeartbeatTimeout>(input)) {
         detail::on_heartbeat_timeout(c);
+    } else if (const auto* compact = std::get_if<CompactLog>(&input)) {
+        detail::on_compact_log(c, *compact);
     } else {
         detail::on_propose(c, std::get<Propose>(input));
     }

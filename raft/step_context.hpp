@@ -1,6 +1,6 @@
 #pragma once
-// Internal to raft/: the mutable context of one step. Every write to the node's log goes
-// through it, so that the step can report exactly which suffix must be persisted.
+// Internal to raft/: the mutable context of one step. Every write to the node's log and
+// snapshot goes through it, so that the step can report exactly what must be persisted.
 
 #include "raft/io.hpp"
 #include "raft/node_state.hpp"
@@ -11,10 +11,22 @@ struct StepContext {
     NodeState& s;
     Outputs& out;
     std::optional<LogIndex> log_dirty_from;
+    bool snapshot_dirty = false;
 
-    void send(NodeId to, MessageBody body) { out.messages.push_back(Message{s.config.id, to, s.current_term, std::move(body)}); }
+    // Built in place: moving a whole MessageBody variant trips GCC 12's -Wmaybe-uninitialized.
+    template <class Body>
+    void send(NodeId to, Body body) {
+        Message& m = out.messages.emplace_back();
+        m.from = s.config.id;
+        m.to = to;
+        m.term = s.current_term;
+        m.body.emplace<Body>(std::move(body));
+    }
     void append(Entry entry);
     void truncate_from(LogIndex index);
+    // Replaces the snapshot, compacting the log to it (or resetting the log when it does not
+    // hold the snapshot's last entry). Storage makes the same choice in apply_persist.
+    void take_snapshot(Snapshot snapshot);
     bool is_self(NodeId id) const { return id == s.config.id; }
 };
 
@@ -36,5 +48,11 @@ void on_append_entries_reply(StepContext& c, const Message& m, const AppendEntri
 void send_append_entries(StepContext& c, NodeId to);
 void broadcast_append_entries(StepContext& c);
 void leader_advance_commit(StepContext& c);
+
+// Snapshots (snapshot.cpp).
+void on_compact_log(StepContext& c, const CompactLog& compact);
+void send_install_snapshot(StepContext& c, NodeId to);
+void on_install_snapshot(StepContext& c, const Message& m, const InstallSnapshot& is);
+void on_install_snapshot_reply(StepContext& c, const Message& m, const InstallSnapshotReply& r);
 
 }  // namespace raft::detail

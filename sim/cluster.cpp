@@ -147,6 +147,7 @@ void Cluster::handle_outputs(std::uint32_t i, const raft::Outputs& out) {
     // The ordering contract of raft/io.hpp: persist, then send, then apply.
     raft::apply_persist(n.storage, out.persist);
     for (const raft::Message& m : out.messages) send(m);
+    if (out.apply_snapshot) apply_snapshot(i, *out.apply_snapshot);
     for (const raft::Applied& a : out.apply) check_apply(i, a);
     for (const raft::Notice& notice : out.notices) {
         log(1, "n" + std::to_string(i) + ": " + raft::describe(notice));
@@ -185,6 +186,18 @@ void Cluster::check_apply(std::uint32_t i, const raft::Applied& a) {
     if (n.applied.size() <= k) n.applied.resize(k + 1);
     n.applied[k] = cmd;
     ++stats_.entries_applied;
+}
+
+// 6.824's applierSnap: the service takes the snapshot's state, and the next entry it applies
+// is the one right after the snapshot. The data is opaque here (the service's encoding), so
+// the commands it covers stay as they were applied; the snapshot never moves the applier back.
+void Cluster::apply_snapshot(std::uint32_t i, const raft::Snapshot& snap) {
+    Node& n = nodes_[i];
+    if (snap.last_included_index.next() < n.next_apply_index) {
+        throw SimFailure("server " + std::to_string(i) + " snapshot at " + raft::to_string(snap.last_included_index) +
+                         " moves the applier back (next index " + raft::to_string(n.next_apply_index) + ")");
+    }
+    n.next_apply_index = snap.last_included_index.next();
 }
 
 std::pair<std::uint32_t, std::optional<raft::Command>> Cluster::n_committed(raft::LogIndex index) const {

@@ -162,6 +162,7 @@ private:
     void handle_outputs(std::uint32_t i, const raft::Outputs& out);
     void send(const raft::Message& m);
     void check_apply(std::uint32_t i, const raft::Applied& a);
+    void apply_snapshot(std::uint32_t i, const raft::Snapshot& snap);
 
     ClusterOptions options_;
     Rng rng_;

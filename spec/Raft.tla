@@ -17,7 +17,12 @@
 (*     acknowledges in one step, and never moves commitIndex back;         *)
 (*   - a rejection carries the fast-backup hints XTerm, XIndex and XLen,   *)
 (*     and the leader moves nextIndex back a whole term at a time;         *)
-(*   - a success reply only ever moves matchIndex and nextIndex forward.   *)
+(*   - a success reply only ever moves matchIndex and nextIndex forward;   *)
+(*   - with MaxSnapshots > 0, snapshots: a server compacts a committed     *)
+(*     prefix of its log (CompactLog), and a leader that can no longer     *)
+(*     send the entry before nextIndex sends its snapshot instead          *)
+(*     (InstallSnapshot). With MaxSnapshots = 0 nothing of it is enabled   *)
+(*     and the state space is the one without snapshots.                   *)
 (*                                                                         *)
 (* Variables, actions and invariants have the names the C++ code gives     *)
 (* them, so that a counterexample printed by raftcheck reads the same as   *)
@@ -49,6 +54,8 @@
 (*   ClientRequest(i, v)            client_request                         *)
 (*   AdvanceCommitIndex(i)          advance_commit_index                   *)
 (*   AppendEntries(i, j)            append_entries                         *)
+(*   CompactLog(i, k)               compact_log                            *)
+(*   InstallSnapshot(i, j)          install_snapshot                       *)
 (*   Receive(m)                     receive (dispatch only, not a label)   *)
 (*   UpdateTerm(i, j, m)            update_term                            *)
 (*   HandleRequestVoteRequest       handle_request_vote_request            *)
@@ -56,6 +63,8 @@
 (*   DropStaleResponse              drop_stale_response                    *)
 (*   HandleAppendEntriesRequest     handle_append_entries_request_raft     *)
 (*   HandleAppendEntriesResponse    handle_append_entries_response_raft    *)
+(*   HandleInstallSnapshotRequest   handle_install_snapshot_request        *)
+(*   HandleInstallSnapshotResponse  handle_install_snapshot_response       *)
 (*   DuplicateMessage(m)            duplicate_message                      *)
 (*   DropMessage(m)                 drop_message                           *)
 (*   Init                           init                                   *)
@@ -63,8 +72,9 @@
 (*   WithinBounds                   within_bounds (TLC's CONSTRAINT)       *)
 (*                                                                         *)
 (* The invariants are those of spec/invariants.cpp, under the same names;  *)
-(* LeaderAppendOnly is a step property there and an action here, checked   *)
-(* as the temporal property LeaderAppendOnlyProperty.                      *)
+(* LeaderAppendOnly and CommitMonotonic are step properties there and      *)
+(* actions here, checked as the temporal properties LeaderAppendOnlyProperty *)
+(* and CommitMonotonicProperty.                                            *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets, Bags, TLC
 
@@ -75,10 +85,11 @@ CONSTANTS
     MaxTerm,      \* the bounds of the state constraint WithinBounds,
     MaxLogLength, \* as raftcheck's --max-term, --max-log,
     MaxCopies,    \* --max-copies (one message's count in the bag)
-    MaxMessages   \* and --max-msgs (all counts of the bag added up)
+    MaxMessages,  \* and --max-msgs (all counts of the bag added up);
+    MaxSnapshots  \* --max-snapshots: CompactLog steps in a behaviour, all told
 
 ASSUME /\ Nil \notin Server
-       /\ \A n \in {MaxTerm, MaxLogLength, MaxCopies, MaxMessages} : n \in Nat
+       /\ \A n \in {MaxTerm, MaxLogLength, MaxCopies, MaxMessages, MaxSnapshots} : n \in Nat
 
 (***************************************************************************)
 (* Roles and message kinds. Strings rather than constants: they need no    *)
@@ -92,6 +103,8 @@ RequestVoteRequest    == "RequestVoteRequest"
 RequestVoteResponse   == "RequestVoteResponse"
 AppendEntriesRequest  == "AppendEntriesRequest"
 AppendEntriesResponse == "AppendEntriesResponse"
+InstallSnapshotRequest  == "InstallSnapshotRequest"
+InstallSnapshotResponse == "InstallSnapshotResponse"
 
 (***************************************************************************)
 (* The variables, as struct Server and struct State of spec/state.hpp hold *)
@@ -103,6 +116,10 @@ VARIABLES
     votedFor,       \* whom it voted for in currentTerm, or Nil
     log,            \* a sequence of [term |-> t, value |-> v] records
     commitIndex,    \* the highest index it knows to be committed
+    snapshotIndex,  \* the last index its snapshot covers: log entries up to here
+                    \* are compacted (log keeps them, since they are the
+                    \* snapshot's data, but only snapshots read them)
+    snapshotsTaken, \* history: CompactLog steps so far, bounded by MaxSnapshots
     votesResponded, \* a candidate's: the servers that answered its RequestVote
     votesGranted,   \* a candidate's: the servers that voted for it
     voterLog,       \* history: voter -> the log it had when it voted for this candidate
@@ -119,12 +136,13 @@ VARIABLES
 
 termVars  == <<currentTerm, state, votedFor>>
 voteVars  == <<votesResponded, votesGranted, voterLog>>
-logVars   == <<log, commitIndex>>
+snapVars  == <<snapshotIndex, snapshotsTaken>>
+logVars   == <<log, commitIndex, snapVars>>
 indexVars == <<nextIndex, matchIndex>>
 
-vars == <<currentTerm, state, votedFor, log, commitIndex, votesResponded,
-          votesGranted, voterLog, nextIndex, matchIndex, messages, elections,
-          allLogs>>
+vars == <<currentTerm, state, votedFor, log, commitIndex, snapshotIndex,
+          snapshotsTaken, votesResponded, votesGranted, voterLog, nextIndex,
+          matchIndex, messages, elections, allLogs>>
 
 (***************************************************************************)
 (* Arithmetic and sequence helpers.                                        *)
@@ -198,6 +216,15 @@ AppendEntriesReply(i, j, success, matchIdx, xTerm, xIndex, xLen) ==
      msource     |-> i,
      mdest       |-> j]
 
+\* The answer to an InstallSnapshot request: the index the snapshot covers
+\* (0 in the answer to a stale request, which only carries i's term).
+InstallSnapshotReply(i, j, matchIdx) ==
+    [mtype       |-> InstallSnapshotResponse,
+     mterm       |-> currentTerm[i],
+     mmatchIndex |-> matchIdx,
+     msource     |-> i,
+     mdest       |-> j]
+
 (***************************************************************************)
 (* The initial state (init in actions.cpp): every server a follower of     *)
 (* term 1 with an empty log, nothing in flight, no history.                *)
@@ -208,6 +235,8 @@ Init ==
     /\ votedFor       = [i \in Server |-> Nil]
     /\ log            = [i \in Server |-> << >>]
     /\ commitIndex    = [i \in Server |-> 0]
+    /\ snapshotIndex  = [i \in Server |-> 0]
+    /\ snapshotsTaken = 0
     /\ votesResponded = [i \in Server |-> {}]
     /\ votesGranted   = [i \in Server |-> {}]
     /\ voterLog       = [i \in Server |-> NoVoterLogs]
@@ -223,8 +252,9 @@ Init ==
 (***************************************************************************)
 
 \* Server i crashes and restarts. What Raft keeps on stable storage
-\* (currentTerm, votedFor, log) survives; the rest is volatile and starts
-\* over, commitIndex included: the server learns it again from a leader.
+\* (currentTerm, votedFor, log, the snapshot) survives; the rest is volatile
+\* and starts over. commitIndex starts from the snapshot, which the state
+\* machine is restored from; the rest it learns again from a leader.
 Restart(i) ==
     /\ state'          = [state EXCEPT ![i] = Follower]
     /\ votesResponded' = [votesResponded EXCEPT ![i] = {}]
@@ -232,8 +262,8 @@ Restart(i) ==
     /\ voterLog'       = [voterLog EXCEPT ![i] = NoVoterLogs]
     /\ nextIndex'      = [nextIndex EXCEPT ![i] = [j \in Server |-> 1]]
     /\ matchIndex'     = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
-    /\ commitIndex'    = [commitIndex EXCEPT ![i] = 0]
-    /\ UNCHANGED <<currentTerm, votedFor, log, messages, elections>>
+    /\ commitIndex'    = [commitIndex EXCEPT ![i] = snapshotIndex[i]]
+    /\ UNCHANGED <<currentTerm, votedFor, log, snapVars, messages, elections>>
 
 \* Server i hears from no leader and starts an election in a new term. It
 \* does not vote for itself here: it sends itself a RequestVote like
@@ -284,7 +314,7 @@ BecomeLeader(i) ==
 ClientRequest(i, v) ==
     /\ state[i] = Leader
     /\ log' = [log EXCEPT ![i] = Append(@, [term |-> currentTerm[i], value |-> v])]
-    /\ UNCHANGED <<termVars, commitIndex, voteVars, indexVars, messages, elections>>
+    /\ UNCHANGED <<termVars, commitIndex, snapVars, voteVars, indexVars, messages, elections>>
 
 \* Leader i commits the highest index that a majority (itself always
 \* included) has, provided that entry is of i's current term: entries of
@@ -303,15 +333,17 @@ AdvanceCommitIndex(i) ==
                THEN MaxOf(agreeIndexes)
                ELSE commitIndex[i]
        IN commitIndex' = [commitIndex EXCEPT ![i] = newCommitIndex]
-    /\ UNCHANGED <<termVars, log, voteVars, indexVars, messages, elections>>
+    /\ UNCHANGED <<termVars, log, snapVars, voteVars, indexVars, messages, elections>>
 
 \* Leader i sends server j everything from nextIndex[i][j] on, with the
 \* index and term of the entry just before it for the consistency check and
 \* its full commitIndex (the follower caps it by what it has). With nothing
-\* to send the request is a heartbeat. mlog is history only.
+\* to send the request is a heartbeat. mlog is history only. The entry before
+\* nextIndex must not be compacted (else InstallSnapshot).
 AppendEntries(i, j) ==
     /\ i # j
     /\ state[i] = Leader
+    /\ nextIndex[i][j] - 1 >= snapshotIndex[i]
     /\ LET ni == nextIndex[i][j]
        IN messages' = BagAdd(messages,
                              [mtype         |-> AppendEntriesRequest,
@@ -323,6 +355,36 @@ AppendEntries(i, j) ==
                               mlog          |-> log[i],
                               msource       |-> i,
                               mdest         |-> j])
+    /\ UNCHANGED <<termVars, logVars, voteVars, indexVars, elections>>
+
+\* Server i snapshots its log up to index k, which it knows to be committed.
+\* The count of these steps is what MaxSnapshots bounds (a guard, not part
+\* of WithinBounds: the model is the same with or without it, but for how
+\* many snapshots a behaviour takes).
+CompactLog(i, k) ==
+    /\ snapshotsTaken < MaxSnapshots
+    /\ snapshotIndex[i] < k
+    /\ k <= commitIndex[i]
+    /\ snapshotIndex'  = [snapshotIndex EXCEPT ![i] = k]
+    /\ snapshotsTaken' = snapshotsTaken + 1
+    /\ UNCHANGED <<termVars, log, commitIndex, voteVars, indexVars, messages, elections>>
+
+\* Leader i needs to send j an entry it has compacted (the one before
+\* nextIndex, for the consistency check, or later ones), so it sends its
+\* snapshot: the data is the committed prefix up to snapshotIndex, with the
+\* index and term of its last entry.
+InstallSnapshot(i, j) ==
+    /\ i # j
+    /\ state[i] = Leader
+    /\ nextIndex[i][j] - 1 < snapshotIndex[i]
+    /\ messages' = BagAdd(messages,
+                          [mtype              |-> InstallSnapshotRequest,
+                           mterm              |-> currentTerm[i],
+                           mlastIncludedIndex |-> snapshotIndex[i],
+                           mlastIncludedTerm  |-> TermAt(log[i], snapshotIndex[i]),
+                           mdata              |-> SubSeq(log[i], 1, snapshotIndex[i]),
+                           msource            |-> i,
+                           mdest              |-> j])
     /\ UNCHANGED <<termVars, logVars, voteVars, indexVars, elections>>
 
 (***************************************************************************)
@@ -385,13 +447,15 @@ DropStaleResponse(i, j, m) ==
     /\ UNCHANGED <<termVars, logVars, voteVars, indexVars, elections>>
 
 \* Does i's log hold an entry at mprevLogIndex with term mprevLogTerm (or is
-\* mprevLogIndex 0, the empty prefix every log has)? Written with IF rather
+\* mprevLogIndex 0, the empty prefix every log has, or below i's snapshot,
+\* where every entry is committed and so matches any current leader's)?
+\* Written with IF rather
 \* than \/ on purpose: this is used as a conjunct of an action, where TLC
 \* explores every disjunct separately, so a disjunction here would evaluate
 \* log[i][0] (an error) and could yield the same successor twice.
 PrevLogOk(i, m) ==
     LET prev == m.mprevLogIndex
-    IN  IF prev = 0 THEN TRUE
+    IN  IF prev = 0 \/ prev < snapshotIndex[i] THEN TRUE
         ELSE /\ prev <= Len(log[i])
              /\ log[i][prev].term = m.mprevLogTerm
 
@@ -418,12 +482,17 @@ StepDownOnAppendEntries(i, m) ==
 \* (3) A follower whose log fails the consistency check rejects, with the
 \* fast-backup hints of the 6.824 labs: XLen is its log length; if it has an
 \* entry at mprevLogIndex (of another term), XTerm is that entry's term and
-\* XIndex the first index of the run of XTerm entries ending there.
+\* XIndex the first index of the run of XTerm entries ending there, among the
+\* entries it still holds (above snapshotIndex; mprevLogIndex itself if that
+\* is the snapshot's last index).
 RejectAppendEntries(i, j, m) ==
     LET prev    == m.mprevLogIndex
+        snap    == snapshotIndex[i]
         hasPrev == prev <= Len(log[i])
         xTerm   == IF hasPrev THEN log[i][prev].term ELSE 0
-        xIndex  == IF hasPrev THEN RunStart(log[i], prev) ELSE 0
+        xIndex  == IF ~hasPrev THEN 0
+                   ELSE IF prev <= snap THEN prev
+                   ELSE Max(RunStart(log[i], prev), snap + 1)
     IN /\ m.mterm = currentTerm[i]
        /\ state[i] = Follower
        /\ ~PrevLogOk(i, m)
@@ -440,13 +509,16 @@ RejectAppendEntries(i, j, m) ==
 \* whose entries all match never truncates anything (the log may stay
 \* longer than the request reaches). commitIndex moves up to the leader's,
 \* capped by the last entry this request vouches for, and never down.
+\* Entries at or below i's snapshot are committed and the same: skipped.
 AcceptAppendEntries(i, j, m) ==
     LET prev    == m.mprevLogIndex
         ents    == m.mentries
         lastNew == prev + Len(ents)
         \* the positions of ents that i does not already hold
-        differs == {k \in 1..Len(ents) : \/ prev + k > Len(log[i])
-                                         \/ log[i][prev + k].term # ents[k].term}
+        differs == {k \in 1..Len(ents) :
+                        /\ prev + k > snapshotIndex[i]
+                        /\ \/ prev + k > Len(log[i])
+                           \/ log[i][prev + k].term # ents[k].term}
         newLog  == IF differs = {} THEN log[i]
                    ELSE LET c == MinOf(differs)
                         IN SubSeq(log[i], 1, prev + c - 1) \o SubSeq(ents, c, Len(ents))
@@ -456,7 +528,7 @@ AcceptAppendEntries(i, j, m) ==
        /\ log'         = [log EXCEPT ![i] = newLog]
        /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(@, Min(m.mcommitIndex, lastNew))]
        /\ messages'    = Reply(messages, AppendEntriesReply(i, j, TRUE, lastNew, 0, 0, 0), m)
-       /\ UNCHANGED <<termVars, voteVars, indexVars, elections>>
+       /\ UNCHANGED <<termVars, snapVars, voteVars, indexVars, elections>>
 
 HandleAppendEntriesRequest(i, j, m) ==
     /\ m.mterm <= currentTerm[i]
@@ -471,10 +543,11 @@ HandleAppendEntriesRequest(i, j, m) ==
 \* follower's whole XTerm run); without one (the follower's log is too
 \* short), just past XLen. The result is kept above matchIndex, which is
 \* known to be replicated, and at most one past the leader's log. The
-\* clamp is Min(Max(..)), the way std::clamp computes it.
+\* clamp is Min(Max(..)), the way std::clamp computes it. The leader looks
+\* for XTerm only among the entries it still holds (above its snapshot).
 BackedUpNextIndex(i, j, m) ==
     LET len     == Len(log[i])
-        ofXTerm == {k \in 1..len : log[i][k].term = m.mxTerm}
+        ofXTerm == {k \in snapshotIndex[i] + 1..len : log[i][k].term = m.mxTerm}
         hint    == IF m.mxTerm = 0 THEN m.mxLen + 1
                    ELSE IF ofXTerm # {} THEN MaxOf(ofXTerm) + 1
                    ELSE m.mxIndex
@@ -492,6 +565,46 @@ HandleAppendEntriesResponse(i, j, m) ==
           ELSE /\ nextIndex' = [nextIndex EXCEPT ![i][j] = BackedUpNextIndex(i, j, m)]
                /\ UNCHANGED matchIndex
     /\ messages' = BagRemove(messages, m)
+    /\ UNCHANGED <<termVars, logVars, voteVars, elections>>
+
+\* The outcomes of an InstallSnapshot request of term <= currentTerm[i]: from
+\* a stale leader, answered with i's term only; a candidate steps down, the
+\* request staying in the bag (StepDownOnAppendEntries serves both kinds);
+\* a follower takes the snapshot unless it has committed that far already.
+\* It keeps its log if it holds the snapshot's last entry (the prefix up to
+\* there is then the data, by Log Matching) and takes the data as its log
+\* otherwise. It answers with the snapshot's last index either way.
+RejectStaleInstallSnapshot(i, j, m) ==
+    /\ m.mterm < currentTerm[i]
+    /\ messages' = Reply(messages, InstallSnapshotReply(i, j, 0), m)
+    /\ UNCHANGED <<termVars, logVars, voteVars, indexVars, elections>>
+
+AcceptInstallSnapshot(i, j, m) ==
+    LET last      == m.mlastIncludedIndex
+        holdsLast == /\ last <= Len(log[i])
+                     /\ log[i][last].term = m.mlastIncludedTerm
+    IN /\ m.mterm = currentTerm[i]
+       /\ state[i] = Follower
+       /\ IF last > commitIndex[i]
+             THEN /\ log'           = [log EXCEPT ![i] = IF holdsLast THEN @ ELSE m.mdata]
+                  /\ snapshotIndex' = [snapshotIndex EXCEPT ![i] = last]
+                  /\ commitIndex'   = [commitIndex EXCEPT ![i] = last]
+             ELSE UNCHANGED <<log, snapshotIndex, commitIndex>>
+       /\ messages' = Reply(messages, InstallSnapshotReply(i, j, last), m)
+       /\ UNCHANGED <<termVars, snapshotsTaken, voteVars, indexVars, elections>>
+
+HandleInstallSnapshotRequest(i, j, m) ==
+    /\ m.mterm <= currentTerm[i]
+    /\ \/ RejectStaleInstallSnapshot(i, j, m)
+       \/ StepDownOnAppendEntries(i, m)
+       \/ AcceptInstallSnapshot(i, j, m)
+
+\* Like a successful AppendEntries reply: only ever forward.
+HandleInstallSnapshotResponse(i, j, m) ==
+    /\ m.mterm = currentTerm[i]
+    /\ matchIndex' = [matchIndex EXCEPT ![i][j] = Max(@, m.mmatchIndex)]
+    /\ nextIndex'  = [nextIndex EXCEPT ![i][j] = Max(@, m.mmatchIndex + 1)]
+    /\ messages'   = BagRemove(messages, m)
     /\ UNCHANGED <<termVars, logVars, voteVars, elections>>
 
 \* Server m.mdest receives m. A message of a later term only updates the
@@ -512,6 +625,11 @@ Receive(m) ==
        \/ /\ m.mtype = AppendEntriesResponse
           /\ \/ DropStaleResponse(i, j, m)
              \/ HandleAppendEntriesResponse(i, j, m)
+       \/ /\ m.mtype = InstallSnapshotRequest
+          /\ HandleInstallSnapshotRequest(i, j, m)
+       \/ /\ m.mtype = InstallSnapshotResponse
+          /\ \/ DropStaleResponse(i, j, m)
+             \/ HandleInstallSnapshotResponse(i, j, m)
 
 (***************************************************************************)
 (* The network may deliver a message more than once, or never.             *)
@@ -538,6 +656,8 @@ Next ==
        \/ \E i \in Server, v \in Value : ClientRequest(i, v)
        \/ \E i \in Server : AdvanceCommitIndex(i)
        \/ \E i, j \in Server : AppendEntries(i, j)
+       \/ \E i \in Server : \E k \in 1..commitIndex[i] : CompactLog(i, k)
+       \/ \E i, j \in Server : InstallSnapshot(i, j)
        \/ \E m \in DOMAIN messages : Receive(m)
        \/ \E m \in DOMAIN messages : DuplicateMessage(m)
        \/ \E m \in DOMAIN messages : DropMessage(m)
@@ -603,6 +723,17 @@ StateMachineSafety ==
 CommitIndexInLog ==
     \A i \in Server : commitIndex[i] <= Len(log[i])
 
+\* A snapshot covers only committed entries: snapshotIndex <= commitIndex
+\* (and so lies within the log), and its entries agree with every server's
+\* committed ones. (Later leaders hold them: LeaderCompleteness.)
+SnapshotCommitted ==
+    \A i \in Server :
+        /\ snapshotIndex[i] <= commitIndex[i]
+        /\ snapshotIndex[i] <= Len(log[i])
+        /\ \A j \in Server :
+              LET k == Min(snapshotIndex[i], Min(commitIndex[j], Len(log[j])))
+              IN SubSeq(log[i], 1, k) = SubSeq(log[j], 1, k)
+
 (***************************************************************************)
 (* The step property of spec/invariants.cpp: a server that is leader of    *)
 (* the same term before and after a step only ever appends to its log.     *)
@@ -617,6 +748,27 @@ LeaderAppendOnly ==
             => IsPrefix(log[i], log'[i])
 
 LeaderAppendOnlyProperty == [][LeaderAppendOnly]_vars
+
+\* commitIndex (what a server has applied) never moves back, except by a
+\* crash: a step that lowers commitIndex[i] is i's restart. It resets i's
+\* volatile variables as Restart(i) does, restores commitIndex from the
+\* snapshot, and changes neither the network nor any snapshot. (What Restart
+\* keeps, term, vote and log, is not this property's business: a restart
+\* that forgets its vote is ElectionSafety's.)
+RestartedVolatile(i) ==
+    /\ state'[i] = Follower
+    /\ votesResponded'[i] = {}
+    /\ votesGranted'[i] = {}
+    /\ voterLog'[i] = NoVoterLogs
+    /\ nextIndex'[i] = [j \in Server |-> 1]
+    /\ matchIndex'[i] = [j \in Server |-> 0]
+    /\ commitIndex'[i] = snapshotIndex[i]
+    /\ UNCHANGED <<messages, snapshotIndex>>
+
+CommitMonotonic ==
+    \A i \in Server : commitIndex'[i] < commitIndex[i] => RestartedVolatile(i)
+
+CommitMonotonicProperty == [][CommitMonotonic]_vars
 
 (***************************************************************************)
 (* Symmetry under renaming servers, as raftcheck's --symmetry. Add         *)

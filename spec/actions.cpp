@@ -26,20 +26,10 @@ void emit(Ctx& c, const Action& a, State& t) { c.e.emit(a, t); }
 
 // ---- Server actions ----
 
-// Server i restarts from stable storage: it keeps currentTerm, votedFor and log.
+// Server i restarts from stable storage: it keeps currentTerm, votedFor, log and snapshot.
 void restart(Ctx& c, u8 i) {
     State t = c.base;
-    Server& v = t.servers[i];
-    v.role = Role::kFollower;
-    v.votes_responded = 0;
-    v.votes_granted = 0;
-    v.voter_log_mask = 0;
-    v.voter_log = {};
-    for (std::uint32_t j = 0; j < c.n(); ++j) {
-        v.next_index[j] = 1;
-        v.match_index[j] = 0;
-    }
-    v.commit_index = 0;
+    restart_server(t.servers[i], c.p);
     emit(c, Action{ActionKind::kRestart, i}, t);
 }
 
@@ -80,6 +70,7 @@ void append_entries(Ctx& c, u8 i, u8 j) {
     if (i == j || v.role != Role::kLeader) return;
     const std::uint32_t next = v.next_index[j];
     const std::uint32_t prev_index = next - 1;
+    if (prev_index < v.snapshot_index) return;  // prevLogTerm is compacted: InstallSnapshot instead
     const std::uint32_t prev_term = prev_index > 0 ? v.log.term(prev_index) : 0;
     // raft.tla sends at most one entry; the raft model sends every entry from nextIndex on.
     const std::uint32_t last_entry = c.raft() ? v.log.len() : std::min(v.log.len(), next);
@@ -96,6 +87,35 @@ void append_entries(Ctx& c, u8 i, u8 j) {
     m.dest = j;
     bag_add(t, m);
     emit(c, Action{ActionKind::kAppendEntries, i, j}, t);
+}
+
+// Server i snapshots its log up to a committed index k: the entries up to k are compacted.
+// snapshotsTaken counts these steps against Params::max_snapshots.
+void compact_log(Ctx& c, u8 i, u8 k) {
+    const Server& v = c.s.servers[i];
+    if (c.s.snapshots_taken >= c.p.max_snapshots || k <= v.snapshot_index || k > v.commit_index) return;
+    State t = c.base;
+    t.servers[i].snapshot_index = k;
+    t.snapshots_taken = static_cast<u8>(c.s.snapshots_taken + 1);
+    emit(c, Action{ActionKind::kCompactLog, i, 0, k}, t);
+}
+
+// Leader i cannot send j the entry before nextIndex (it is compacted), so it sends its
+// snapshot: the committed prefix up to snapshotIndex, and that entry's index and term.
+void install_snapshot(Ctx& c, u8 i, u8 j) {
+    const Server& v = c.s.servers[i];
+    if (i == j || v.role != Role::kLeader || v.next_index[j] - 1u >= v.snapshot_index) return;
+    State t = c.base;
+    Message m;
+    m.type = MsgType::kInstallSnapshotRequest;
+    m.term = v.current_term;
+    m.f1 = v.snapshot_index;
+    m.f2 = static_cast<u8>(v.log.term(v.snapshot_index));
+    m.entries = v.log.prefix(v.snapshot_index);
+    m.source = i;
+    m.dest = j;
+    bag_add(t, m);
+    emit(c, Action{ActionKind::kInstallSnapshot, i, j}, t);
 }
 
 // Candidate i becomes leader with a quorum of votes; the `elections` history records it.
@@ -275,14 +295,18 @@ void handle_append_entries_request_raft(Ctx& c, u8 i, u8 j, const Message& m) {
     }
     if (v.role != Role::kFollower) return;
     const std::uint32_t prev = m.prev_log_index();
+    const std::uint32_t snap = v.snapshot_index;
     const bool has_prev = prev <= v.log.len();
-    if (!has_prev || (prev > 0 && v.log.term(prev) != m.prev_log_term())) {
+    // Below the snapshot every entry is committed, so it matches any current leader's: the
+    // check passes, and the entries up to the snapshot are skipped below.
+    if (prev >= snap && (!has_prev || (prev > 0 && v.log.term(prev) != m.prev_log_term()))) {
         State t = c.base;
         r.f2 = static_cast<u8>(v.log.len());  // XLen
         if (has_prev) {
             const std::uint32_t x_term = v.log.term(prev);
             std::uint32_t x_index = prev;
-            while (x_index > 1 && v.log.term(x_index - 1) == x_term) --x_index;
+            // The run of XTerm is searched among the entries the follower still holds.
+            while (x_index > snap + 1 && v.log.term(x_index - 1) == x_term) --x_index;
             r.f3 = static_cast<u8>(x_term);
             r.f4 = static_cast<u8>(x_index);
         }
@@ -293,6 +317,7 @@ void handle_append_entries_request_raft(Ctx& c, u8 i, u8 j, const Message& m) {
     Log log = v.log;
     for (std::uint32_t k = 1; k <= m.entries.len(); ++k) {
         const std::uint32_t index = prev + k;
+        if (index <= snap) continue;  // compacted, committed, the same entry
         if (index <= log.len()) {
             if (log.term(index) == m.entries.term(k)) continue;
             log = log.prefix(index - 1);  // a real conflict: drop it and all that follows
@@ -322,7 +347,7 @@ void handle_append_entries_response_raft(Ctx& c, u8 i, u8 j, const Message& m) {
         std::uint32_t next = m.x_len() + 1u;  // the follower's log is too short
         if (m.x_term() != 0) {
             next = m.x_index();
-            for (std::uint32_t k = len; k >= 1; --k) {
+            for (std::uint32_t k = len; k > v.snapshot_index; --k) {  // the entries it still holds
                 if (v.log.term(k) == m.x_term()) {
                     next = k + 1;  // just past the leader's last entry of XTerm
                     break;
@@ -347,6 +372,51 @@ void handle_append_entries_response(Ctx& c, u8 i, u8 j, const Message& m) {
     }
     bag_remove(t, m);
     emit(c, Action{ActionKind::kHandleAppendEntriesResponse, i, j, 0, m}, t);
+}
+
+// A follower takes a leader's snapshot unless it has committed that far already. Its log
+// stays if it holds the snapshot's last entry (the prefix up to it is then the data, by Log
+// Matching), and becomes the data otherwise. It answers with the snapshot's index either way.
+void handle_install_snapshot_request(Ctx& c, u8 i, u8 j, const Message& m) {
+    const Server& v = c.s.servers[i];
+    const Action a{ActionKind::kHandleInstallSnapshotRequest, i, j, 0, m};
+    Message r = reply_header(MsgType::kInstallSnapshotResponse, v, i, j);
+    if (m.term < v.current_term) {
+        State t = c.base;  // a stale leader: the reply's term makes it step down
+        reply(t, r, m);
+        emit(c, a, t);
+        return;
+    }
+    if (m.term != v.current_term) return;
+    if (v.role == Role::kCandidate) {
+        State t = c.base;  // a leader of this term exists; the message stays to be handled again
+        t.servers[i].role = Role::kFollower;
+        emit(c, a, t);
+        return;
+    }
+    if (v.role != Role::kFollower) return;
+    const std::uint32_t last = m.last_included_index();
+    State t = c.base;
+    if (last > v.commit_index) {
+        Server& w = t.servers[i];
+        const bool holds_last = last <= v.log.len() && v.log.term(last) == m.last_included_term();
+        if (!holds_last) w.log = m.entries;
+        w.snapshot_index = static_cast<u8>(last);
+        w.commit_index = static_cast<u8>(last);
+    }
+    r.f2 = static_cast<u8>(last);
+    reply(t, r, m);
+    emit(c, a, t);
+}
+
+// Like a successful AppendEntries reply: only ever moves matchIndex and nextIndex forward.
+void handle_install_snapshot_response(Ctx& c, u8 i, u8 j, const Message& m) {
+    State t = c.base;
+    Server& v = t.servers[i];
+    v.match_index[j] = std::max(v.match_index[j], m.match_index());
+    v.next_index[j] = std::max<u8>(v.next_index[j], static_cast<u8>(m.match_index() + 1));
+    bag_remove(t, m);
+    emit(c, Action{ActionKind::kHandleInstallSnapshotResponse, i, j, 0, m}, t);
 }
 
 void receive(Ctx& c, const Message& m) {
@@ -384,6 +454,16 @@ void receive(Ctx& c, const Message& m) {
                 handle_append_entries_response(c, i, j, m);
             }
             break;
+        case MsgType::kInstallSnapshotRequest:
+            handle_install_snapshot_request(c, i, j, m);
+            break;
+        case MsgType::kInstallSnapshotResponse:
+            if (m.term < v.current_term) {
+                drop_stale_response(c, i, j, m);
+            } else {
+                handle_install_snapshot_response(c, i, j, m);
+            }
+            break;
     }
 }
 
@@ -402,6 +482,19 @@ void drop_message(Ctx& c, const Message& m) {
 }
 
 }  // namespace
+
+void restart_server(Server& v, const Params& p) {
+    v.role = Role::kFollower;
+    v.votes_responded = 0;
+    v.votes_granted = 0;
+    v.voter_log_mask = 0;
+    v.voter_log = {};
+    for (std::uint32_t j = 0; j < p.servers; ++j) {
+        v.next_index[j] = 1;
+        v.match_index[j] = 0;
+    }
+    v.commit_index = v.snapshot_index;
+}
 
 State init(const Params& p) {
     State s;
@@ -435,6 +528,14 @@ void next(const State& s, const Params& p, Emitter& e) {
     for (u8 i = 0; i < n; ++i) {
         for (u8 j = 0; j < n; ++j) append_entries(c, i, j);
     }
+    if (p.max_snapshots > 0) {
+        for (u8 i = 0; i < n; ++i) {
+            for (u8 k = static_cast<u8>(s.servers[i].snapshot_index + 1); k <= s.servers[i].commit_index; ++k) compact_log(c, i, k);
+        }
+        for (u8 i = 0; i < n; ++i) {
+            for (u8 j = 0; j < n; ++j) install_snapshot(c, i, j);
+        }
+    }
     for (const BagItem& item : s.messages) receive(c, item.m);
     for (const BagItem& item : s.messages) duplicate_message(c, item.m);
     for (const BagItem& item : s.messages) drop_message(c, item.m);
@@ -467,6 +568,10 @@ std::string action_name(ActionKind k) {
         case ActionKind::kDropStaleResponse: return "DropStaleResponse";
         case ActionKind::kHandleAppendEntriesRequest: return "HandleAppendEntriesRequest";
         case ActionKind::kHandleAppendEntriesResponse: return "HandleAppendEntriesResponse";
+        case ActionKind::kCompactLog: return "CompactLog";
+        case ActionKind::kInstallSnapshot: return "InstallSnapshot";
+        case ActionKind::kHandleInstallSnapshotRequest: return "HandleInstallSnapshotRequest";
+        case ActionKind::kHandleInstallSnapshotResponse: return "HandleInstallSnapshotResponse";
         case ActionKind::kDuplicateMessage: return "DuplicateMessage";
         case ActionKind::kDropMessage: return "DropMessage";
         case ActionKind::kChangeConfig: return "ChangeConfig";
@@ -483,7 +588,10 @@ std::string describe(const Action& a) {
             return action_name(a.kind) + "(" + server_name(a.i) + ")";
         case ActionKind::kRequestVote:
         case ActionKind::kAppendEntries:
+        case ActionKind::kInstallSnapshot:
             return action_name(a.kind) + "(" + server_name(a.i) + ", " + server_name(a.j) + ")";
+        case ActionKind::kCompactLog:
+            return action_name(a.kind) + "(" + server_name(a.i) + ", " + std::to_string(a.v) + ")";
         case ActionKind::kClientRequest:
             return action_name(a.kind) + "(" + server_name(a.i) + ", v" + std::to_string(a.v) + ")";
         default:

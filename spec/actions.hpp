@@ -19,12 +19,18 @@ enum class ActionKind : std::uint8_t {
     kClientRequest,
     kAdvanceCommitIndex,
     kAppendEntries,
+    // Snapshots (the raft model with Params::max_snapshots > 0): a server compacts its
+    // committed prefix; a leader sends a follower its snapshot.
+    kCompactLog,
+    kInstallSnapshot,
     kUpdateTerm,
     kHandleRequestVoteRequest,
     kHandleRequestVoteResponse,
     kDropStaleResponse,
     kHandleAppendEntriesRequest,
     kHandleAppendEntriesResponse,
+    kHandleInstallSnapshotRequest,
+    kHandleInstallSnapshotResponse,
     kDuplicateMessage,
     kDropMessage,
     // Not in the bounded models: a server adopts a new set of voters (spec/unbounded.hpp,
@@ -36,7 +42,7 @@ struct Action {
     ActionKind kind;
     std::uint8_t i = 0;  // the server acting (the recipient, for a message)
     std::uint8_t j = 0;  // the peer (the sender, for a message)
-    std::uint8_t v = 0;  // ClientRequest's value
+    std::uint8_t v = 0;  // ClientRequest's value; CompactLog's index (the new snapshotIndex)
     Message m{};         // the message received, duplicated or dropped
 };
 
@@ -55,6 +61,9 @@ public:
 };
 
 State init(const Params& p);
+// What Restart(i) does to server i: the volatile variables start over, commitIndex from the
+// snapshot (the state machine is restored from it), the rest survives.
+void restart_server(Server& v, const Params& p);
 // Calls e.emit once for every enabled action instance of Next from `s` (TLC's successors:
 // duplicates and stutters included).
 void next(const State& s, const Params& p, Emitter& e);

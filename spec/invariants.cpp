@@ -1,5 +1,7 @@
 #include "spec/invariants.hpp"
 
+#include "spec/actions.hpp"
+
 namespace spec {
 namespace {
 
@@ -79,6 +81,47 @@ bool commit_index_in_log(const State& s, const Params& p) {
     return true;
 }
 
+// A snapshot covers only committed entries: snapshotIndex <= commitIndex (so also within the
+// log), and the snapshot's entries agree with every other server's committed ones. (That
+// later leaders hold them follows: they are a prefix of what the server has committed, which
+// LeaderCompleteness checks.)
+bool snapshot_committed(const State& s, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        const Server& a = s.servers[i];
+        if (a.snapshot_index > a.commit_index || a.snapshot_index > a.log.len()) return false;
+        for (std::uint32_t j = 0; j < p.servers; ++j) {
+            const Server& b = s.servers[j];
+            const std::uint32_t k = std::min<std::uint32_t>({a.snapshot_index, b.commit_index, b.log.len()});
+            if (a.log.prefix(k) != b.log.prefix(k)) return false;
+        }
+    }
+    return true;
+}
+
+// The raft model's commitIndex never moves back (what a server has applied stays applied),
+// except by a crash: a step that lowers server i's commitIndex must be i's restart, which
+// resets i's volatile variables, restores commitIndex from the snapshot and touches neither
+// the network nor any snapshot. (What Restart keeps, term, vote and log, is not this
+// property's business: a restart that forgets its vote is ElectionSafety's.) raft.tla's
+// follower copies the leader's commitIndex, which may be lower, so raft-tla is exempt.
+bool commit_monotonic(const State& before, const State& after, const Params& p) {
+    if (p.variant != Variant::kRaft) return true;
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        const Server& b = after.servers[i];
+        if (b.commit_index >= before.servers[i].commit_index) continue;
+        Server restarted = before.servers[i];
+        restart_server(restarted, p);
+        restarted.current_term = b.current_term;
+        restarted.voted_for = b.voted_for;
+        restarted.log = b.log;
+        if (!(restarted == b) || !(before.messages == after.messages)) return false;
+        for (std::uint32_t j = 0; j < p.servers; ++j) {
+            if (after.servers[j].snapshot_index != before.servers[j].snapshot_index) return false;
+        }
+    }
+    return true;
+}
+
 // A leader only appends to its log while it stays leader of the same term.
 bool leader_append_only(const State& before, const State& after, const Params& p) {
     for (std::uint32_t i = 0; i < p.servers; ++i) {
@@ -126,6 +169,20 @@ bool fast_backup_hint(const State& s, const Params&) {
     return false;
 }
 
+bool snapshot_taken(const State& s, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        if (s.servers[i].snapshot_index > 0) return true;
+    }
+    return false;
+}
+
+// More servers hold a snapshot than CompactLog steps were taken: one came by InstallSnapshot.
+bool snapshot_installed(const State& s, const Params& p) {
+    std::uint32_t holding = 0;
+    for (std::uint32_t i = 0; i < p.servers; ++i) holding += s.servers[i].snapshot_index > 0;
+    return holding > s.snapshots_taken;
+}
+
 bool messages_duplicated(const State& s, const Params&) {
     for (const BagItem& item : s.messages) {
         if (item.count > 1) return true;
@@ -143,6 +200,7 @@ const std::vector<Invariant>& invariants() {
         {"LeaderCompleteness", "a leader holds every entry committed before its term", leader_completeness},
         {"StateMachineSafety", "no two servers commit different entries at one index", state_machine_safety},
         {"CommitIndexInLog", "a server's commitIndex points into its log", commit_index_in_log},
+        {"SnapshotCommitted", "a snapshot covers only committed entries, the same on every server", snapshot_committed},
     };
     return all;
 }
@@ -150,6 +208,8 @@ const std::vector<Invariant>& invariants() {
 const std::vector<StepProperty>& step_properties() {
     static const std::vector<StepProperty> all = {
         {"LeaderAppendOnly", "a leader never removes or rewrites entries of its own log", leader_append_only},
+        {"CommitMonotonic", "commitIndex never moves back but by a Restart, which restores it from the snapshot (raft model)",
+         commit_monotonic},
     };
     return all;
 }
@@ -162,6 +222,8 @@ const std::vector<Sometimes>& sometimes() {
         {"LogsDiverge", "two logs disagree (neither is a prefix of the other)", logs_diverge},
         {"MessageDuplicated", "a message is in flight twice", messages_duplicated},
         {"FastBackupHint", "a rejection carries a conflicting term (raft model)", fast_backup_hint},
+        {"SnapshotTaken", "some server compacts its log (raft model, --max-snapshots)", snapshot_taken},
+        {"SnapshotInstalled", "a follower takes its leader's snapshot (raft model, --max-snapshots)", snapshot_installed},
     };
     return all;
 }

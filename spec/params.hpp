@@ -8,6 +8,7 @@
 namespace spec {
 
 inline constexpr std::uint32_t kMaxServers = 5;
+inline constexpr std::uint32_t kMaxSnapshots = 15;
 
 enum class Variant : std::uint8_t {
     // Exactly Diego Ongaro's raft.tla: one entry per AppendEntries, nextIndex backs up by
@@ -31,6 +32,10 @@ struct Params {
     std::uint32_t max_log = 1;
     std::uint32_t max_copies = 1;  // any one message's count in the bag
     std::uint32_t max_msgs = 1;    // the sum of all counts in the bag
+    // The raft model only: how many CompactLog steps a behaviour may take in all (a guard on
+    // the history variable snapshotsTaken, not a state constraint). 0: no snapshots, and the
+    // state space is exactly that of the model without them.
+    std::uint32_t max_snapshots = 0;
 };
 
 // What is wrong with these parameters, or an empty string.

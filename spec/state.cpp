@@ -22,6 +22,8 @@ std::string validate(const Params& p) {
     if (p.max_log + 1 > kMaxLogEntries) return "--max-log must be at most " + std::to_string(kMaxLogEntries - 1);
     if (p.max_msgs < 1 || p.max_msgs + 1 > kMaxBag) return "--max-msgs must be between 1 and " + std::to_string(kMaxBag - 1);
     if (p.max_copies < 1 || p.max_copies > p.max_msgs) return "--max-copies must be between 1 and --max-msgs";
+    if (p.max_snapshots > kMaxSnapshots) return "--max-snapshots must be at most " + std::to_string(kMaxSnapshots);
+    if (p.max_snapshots > 0 && p.variant != Variant::kRaft) return "--max-snapshots needs --model raft (raft.tla has no snapshots)";
     return "";
 }
 
@@ -148,7 +150,7 @@ std::uint8_t map_mask(std::uint8_t mask, const Perm& perm, std::uint32_t n) {
 
 // The largest encoding a state can have, with room to spare.
 constexpr std::size_t kMaxEncoding =
-    kMaxServers * (16 + kMaxServers * 10) + 1 + kMaxBag * 26 + 1 + kMaxElections * (12 + kMaxServers * 8) + 1 + kMaxAllLogs * 8;
+    kMaxServers * (17 + kMaxServers * 10) + 1 + 1 + kMaxBag * 26 + 1 + kMaxElections * (12 + kMaxServers * 8) + 1 + kMaxAllLogs * 8;
 
 }  // namespace
 
@@ -180,6 +182,9 @@ void encode_impl(const State& s, const Params& p, const std::array<std::uint8_t,
         w.u8(v.commit_index);
         w.u8(mask(v.votes_responded));
         w.u8(mask(v.votes_granted));
+        // Only with snapshots: without them the encoding, and so every fingerprint, is the
+        // one the model had before snapshots existed.
+        if (p.max_snapshots > 0) w.u8(v.snapshot_index);
         const std::uint8_t voter_mask = mask(v.voter_log_mask);
         w.u8(voter_mask);
         w.u64(v.log.bits());
@@ -235,6 +240,7 @@ void encode_impl(const State& s, const Params& p, const std::array<std::uint8_t,
     }
     w.u8(static_cast<std::uint8_t>(s.all_logs.size()));
     for (const Log& l : s.all_logs) w.u64(l.bits());
+    if (p.max_snapshots > 0) w.u8(s.snapshots_taken);
     out.assign(buf, static_cast<std::size_t>(w.pos() - buf));
 }
 
@@ -262,6 +268,7 @@ State decode(std::string_view bytes, const Params& p) {
         v.commit_index = r.u8();
         v.votes_responded = r.u8();
         v.votes_granted = r.u8();
+        if (p.max_snapshots > 0) v.snapshot_index = r.u8();
         v.voter_log_mask = r.u8();
         v.log = r.log();
         for (std::uint32_t j = 0; j < n; ++j) {
@@ -290,6 +297,7 @@ State decode(std::string_view bytes, const Params& p) {
     }
     const std::uint8_t logs = r.u8();
     for (std::uint8_t k = 0; k < logs; ++k) s.all_logs.push_back(r.log());
+    if (p.max_snapshots > 0) s.snapshots_taken = r.u8();
     return s;
 }
 
@@ -334,6 +342,7 @@ State permute(const State& s, const Params& p, const std::array<std::uint8_t, kM
         set_insert(out.elections, f);
     }
     out.all_logs = s.all_logs;  // logs name no servers
+    out.snapshots_taken = s.snapshots_taken;
     return out;
 }
 
@@ -368,6 +377,11 @@ std::string describe(const Message& m) {
             }
             return "AppendEntriesResponse" + head + " success=" + (m.success() ? "TRUE" : "FALSE") +
                    " matchIndex=" + std::to_string(m.match_index());
+        case MsgType::kInstallSnapshotRequest:
+            return "InstallSnapshotRequest" + head + " lastIncludedIndex=" + std::to_string(m.last_included_index()) +
+                   " lastIncludedTerm=" + std::to_string(m.last_included_term()) + " data=" + to_string(m.entries);
+        case MsgType::kInstallSnapshotResponse:
+            return "InstallSnapshotResponse" + head + " matchIndex=" + std::to_string(m.match_index());
     }
     return "?";
 }
@@ -401,6 +415,9 @@ std::string describe(const State& s, const Params& p) {
     out += "votedFor = " + per_server(n, [&](std::uint32_t i) { return server_name(s.servers[i].voted_for); }) + "\n";
     out += "log = " + per_server(n, [&](std::uint32_t i) { return to_string(s.servers[i].log); }) + "\n";
     out += "commitIndex = " + per_server(n, [&](std::uint32_t i) { return std::to_string(s.servers[i].commit_index); }) + "\n";
+    if (p.max_snapshots > 0) {
+        out += "snapshotIndex = " + per_server(n, [&](std::uint32_t i) { return std::to_string(s.servers[i].snapshot_index); }) + "\n";
+    }
     out += "votesResponded = " + per_server(n, [&](std::uint32_t i) { return mask_string(s.servers[i].votes_responded, n); }) + "\n";
     out += "votesGranted = " + per_server(n, [&](std::uint32_t i) { return mask_string(s.servers[i].votes_granted, n); }) + "\n";
     out += "nextIndex = " + per_server(n, [&](std::uint32_t i) {
@@ -419,7 +436,9 @@ std::string describe(const State& s, const Params& p) {
     }
     out += "\nallLogs = {";
     for (std::size_t k = 0; k < s.all_logs.size(); ++k) out += (k ? ", " : "") + to_string(s.all_logs[k]);
-    return out + "}\n";
+    out += "}\n";
+    if (p.max_snapshots > 0) out += "snapshotsTaken = " + std::to_string(s.snapshots_taken) + "\n";
+    return out;
 }
 
 }  // namespace spec

@@ -24,9 +24,13 @@ enum class MsgType : std::uint8_t {
     kRequestVoteResponse,
     kAppendEntriesRequest,
     kAppendEntriesResponse,
+    // The raft model with snapshots (Params::max_snapshots > 0): a leader whose nextIndex for
+    // a follower points into its compacted prefix sends the snapshot instead.
+    kInstallSnapshotRequest,
+    kInstallSnapshotResponse,
 };
 
-// One record type for the four messages, as in raft.tla; the fields a kind uses are named by
+// One record type for the six messages, as in raft.tla; the fields a kind uses are named by
 // the accessors below. Unused fields stay 0 so that equal messages are equal bytes.
 struct Message {
     MsgType type = MsgType::kRequestVoteRequest;
@@ -37,7 +41,7 @@ struct Message {
     std::uint8_t f2 = 0;
     std::uint8_t f3 = 0;
     std::uint8_t f4 = 0;
-    Log entries;  // AppendEntriesRequest
+    Log entries;  // AppendEntriesRequest; InstallSnapshotRequest: the data (the log prefix)
     Log mlog;     // history: RequestVoteResponse, AppendEntriesRequest
 
     // RequestVoteRequest
@@ -56,6 +60,10 @@ struct Message {
     std::uint8_t x_len() const { return f2; }    // the follower's last log index
     std::uint8_t x_term() const { return f3; }   // its term at prevLogIndex, 0 if it has none
     std::uint8_t x_index() const { return f4; }  // its first index of that term
+    // InstallSnapshotRequest (the data is `entries`, the log up to last_included_index)
+    std::uint8_t last_included_index() const { return f1; }
+    std::uint8_t last_included_term() const { return f2; }
+    // InstallSnapshotResponse: match_index() (f2), the snapshot's last index
 
     auto operator<=>(const Message&) const = default;
 };
@@ -85,7 +93,10 @@ struct Server {
     std::uint8_t votes_responded = 0;  // bit masks of servers
     std::uint8_t votes_granted = 0;
     std::uint8_t voter_log_mask = 0;   // DOMAIN voterLog[i]
-    std::uint8_t pad = 0;
+    // lastIncludedIndex of the server's snapshot: the log's entries up to here are compacted
+    // (the log word keeps them, since a snapshot's data is that committed prefix, but no
+    // action reads them except to send or check a snapshot). Always 0 without snapshots.
+    std::uint8_t snapshot_index = 0;
     Log log;
     std::array<Log, kMaxServers> voter_log{};
     std::array<std::uint8_t, kMaxServers> next_index{};
@@ -98,6 +109,8 @@ struct State {
     InlineVec<BagItem, kMaxBag> messages;  // sorted by message
     InlineVec<Election, kMaxElections> elections;  // sorted
     InlineVec<Log, kMaxAllLogs> all_logs;          // sorted
+    // History: CompactLog steps taken so far, bounded by Params::max_snapshots.
+    std::uint8_t snapshots_taken = 0;
     bool operator==(const State&) const = default;
 };
 

@@ -28,6 +28,7 @@ Server& touch(State& s, std::uint32_t i, Effect& e) {
     e.before.role = v.role;
     e.before.voted_for = v.voted_for;
     e.before.commit_index = v.commit_index;
+    e.before.snapshot_index = v.snapshot_index;
     e.before.votes_responded = v.votes_responded;
     e.before.votes_granted = v.votes_granted;
     e.before.next_index = v.next_index;
@@ -85,7 +86,7 @@ bool restart(State& s, std::uint32_t i, Effect& e) {
     v.votes_granted = 0;
     std::fill(v.next_index.begin(), v.next_index.end(), 1);
     std::fill(v.match_index.begin(), v.match_index.end(), 0);
-    v.commit_index = 0;
+    v.commit_index = v.snapshot_index;  // the state machine is restored from the snapshot
     return true;
 }
 
@@ -129,6 +130,7 @@ bool append_entries(State& s, std::uint32_t i, std::uint32_t j, const std::optio
         last = range->prev + range->count;
         commit = range->commit;
     }
+    if (prev < v.snapshot_index) return false;  // prevLogTerm is compacted: InstallSnapshot instead
     Message m;
     m.type = MsgType::kAppendEntriesRequest;
     m.term = v.current_term;
@@ -137,6 +139,28 @@ bool append_entries(State& s, std::uint32_t i, std::uint32_t j, const std::optio
     m.entries.assign(v.log.begin() + static_cast<std::ptrdiff_t>(prev), v.log.begin() + static_cast<std::ptrdiff_t>(last));
     m.commit_index = commit;
     m.heartbeat = range && range->heartbeat;
+    m.source = i;
+    m.dest = j;
+    send(s, m, e);
+    return true;
+}
+
+bool compact_log(State& s, std::uint32_t i, std::uint64_t k, Effect& e) {
+    const Server& c = s.servers[i];
+    if (k <= c.snapshot_index || k > c.commit_index) return false;
+    touch(s, i, e).snapshot_index = k;
+    return true;
+}
+
+bool install_snapshot(State& s, std::uint32_t i, std::uint32_t j, Effect& e) {
+    const Server& v = s.servers[i];
+    if (i == j || v.role != Role::kLeader || v.next_index[j] - 1 >= v.snapshot_index) return false;
+    Message m;
+    m.type = MsgType::kInstallSnapshotRequest;
+    m.term = v.current_term;
+    m.last_included_index = v.snapshot_index;
+    m.last_included_term = term_at(v.log, v.snapshot_index);
+    m.entries.assign(v.log.begin(), v.log.begin() + static_cast<std::ptrdiff_t>(v.snapshot_index));
     m.source = i;
     m.dest = j;
     send(s, m, e);
@@ -235,8 +259,10 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
         bag_remove(s, m, e);
         return true;
     }
+    const std::uint64_t snap = c.snapshot_index;
     const bool has_prev = prev <= c.log.size();
-    if (!has_prev || (prev > 0 && term_at(c.log, prev) != m.prev_log_term)) {
+    // Below the snapshot every entry is committed and matches: skipped below.
+    if (prev >= snap && (!has_prev || (prev > 0 && term_at(c.log, prev) != m.prev_log_term))) {
         Message r = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
         r.heartbeat = m.heartbeat;
         if (s.options.etcd_reject_hints) {
@@ -249,7 +275,7 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
             if (has_prev) {
                 r.x_term = term_at(c.log, prev);
                 r.x_index = prev;
-                while (r.x_index > 1 && term_at(c.log, r.x_index - 1) == r.x_term) --r.x_index;
+                while (r.x_index > snap + 1 && term_at(c.log, r.x_index - 1) == r.x_term) --r.x_index;
             }
         }
         touch(s, i, e);
@@ -260,6 +286,7 @@ bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, c
     Server& v = touch(s, i, e);
     for (std::size_t k = 0; k < m.entries.size(); ++k) {
         const std::uint64_t index = prev + 1 + k;
+        if (index <= snap) continue;  // compacted, committed, the same entry
         if (index <= v.log.size()) {
             if (term_at(v.log, index) == m.entries[k].term) continue;
             truncate_log(v, index - 1, e);  // a real conflict: it and all that follows go
@@ -290,7 +317,7 @@ bool handle_append_entries_response(State& s, std::uint32_t i, std::uint32_t j, 
             next = m.x_index + 1;
         } else if (m.x_term != 0) {
             next = m.x_index;
-            for (std::uint64_t k = len; k >= 1; --k) {
+            for (std::uint64_t k = len; k > v.snapshot_index; --k) {
                 if (term_at(v.log, k) == m.x_term) {
                     next = k + 1;
                     break;
@@ -299,6 +326,48 @@ bool handle_append_entries_response(State& s, std::uint32_t i, std::uint32_t j, 
         }
         v.next_index[j] = std::clamp<std::uint64_t>(next, v.match_index[j] + 1, len + 1);
     }
+    bag_remove(s, m, e);
+    return true;
+}
+
+bool handle_install_snapshot_request(State& s, std::uint32_t i, std::uint32_t j, const Message& m, Effect& e) {
+    const Server& c = s.servers[i];
+    if (m.term < c.current_term) {
+        Message r = reply_header(MsgType::kInstallSnapshotResponse, c, i, j);
+        touch(s, i, e);
+        send(s, r, e);
+        bag_remove(s, m, e);
+        return true;
+    }
+    if (m.term != c.current_term) return false;
+    if (c.role == Role::kCandidate) {
+        touch(s, i, e).role = Role::kFollower;  // the message stays, to be handled again
+        return true;
+    }
+    if (c.role != Role::kFollower) return false;
+    Server& v = touch(s, i, e);
+    const std::uint64_t last = m.last_included_index;
+    if (last > v.commit_index) {
+        const bool holds_last = last <= v.log.size() && term_at(v.log, last) == m.last_included_term;
+        if (!holds_last) {
+            truncate_log(v, 0, e);
+            v.log = m.entries;
+            e.log_len_after = v.log.size();
+        }
+        v.snapshot_index = last;
+        v.commit_index = last;
+    }
+    Message r = reply_header(MsgType::kInstallSnapshotResponse, v, i, j);
+    r.match_index = last;
+    send(s, r, e);
+    bag_remove(s, m, e);
+    return true;
+}
+
+bool handle_install_snapshot_response(State& s, std::uint32_t i, std::uint32_t j, const Message& m, Effect& e) {
+    Server& v = touch(s, i, e);
+    v.match_index[j] = std::max(v.match_index[j], m.match_index);
+    v.next_index[j] = std::max(v.next_index[j], m.match_index + 1);
     bag_remove(s, m, e);
     return true;
 }
@@ -317,12 +386,17 @@ bool receive(State& s, const Message& m, Effect& e) {
             return handle_append_entries_request(s, i, j, m, e);
         case MsgType::kAppendEntriesResponse:
             return m.term == v.current_term && handle_append_entries_response(s, i, j, m, e);
+        case MsgType::kInstallSnapshotRequest:
+            return handle_install_snapshot_request(s, i, j, m, e);
+        case MsgType::kInstallSnapshotResponse:
+            return m.term == v.current_term && handle_install_snapshot_response(s, i, j, m, e);
     }
     return false;
 }
 
 bool is_response(const Message& m) {
-    return m.type == MsgType::kRequestVoteResponse || m.type == MsgType::kAppendEntriesResponse;
+    return m.type == MsgType::kRequestVoteResponse || m.type == MsgType::kAppendEntriesResponse ||
+           m.type == MsgType::kInstallSnapshotResponse;
 }
 
 // The handler a received message goes to, given the state: the kind receive() would label it.
@@ -335,6 +409,8 @@ ActionKind receive_kind(const State& s, const Message& m) {
         case MsgType::kRequestVoteResponse: return ActionKind::kHandleRequestVoteResponse;
         case MsgType::kAppendEntriesRequest: return ActionKind::kHandleAppendEntriesRequest;
         case MsgType::kAppendEntriesResponse: return ActionKind::kHandleAppendEntriesResponse;
+        case MsgType::kInstallSnapshotRequest: return ActionKind::kHandleInstallSnapshotRequest;
+        case MsgType::kInstallSnapshotResponse: return ActionKind::kHandleInstallSnapshotResponse;
     }
     return ActionKind::kDropMessage;
 }
@@ -347,6 +423,8 @@ std::string type_name(MsgType t) {
         case MsgType::kRequestVoteResponse: return "RequestVoteResponse";
         case MsgType::kAppendEntriesRequest: return "AppendEntriesRequest";
         case MsgType::kAppendEntriesResponse: return "AppendEntriesResponse";
+        case MsgType::kInstallSnapshotRequest: return "InstallSnapshotRequest";
+        case MsgType::kInstallSnapshotResponse: return "InstallSnapshotResponse";
     }
     return "?";
 }
@@ -357,7 +435,8 @@ std::size_t MessageHash::operator()(const Message& m) const {
     std::size_t h = static_cast<std::size_t>(m.type);
     for (std::uint64_t v : {std::uint64_t{m.source}, std::uint64_t{m.dest}, m.term, m.last_log_term, m.last_log_index,
                             std::uint64_t{m.vote_granted}, m.prev_log_index, m.prev_log_term, m.commit_index,
-                            std::uint64_t{m.success}, m.match_index, m.x_len, m.x_term, m.x_index, std::uint64_t{m.heartbeat}}) {
+                            std::uint64_t{m.success}, m.match_index, m.x_len, m.x_term, m.x_index, std::uint64_t{m.heartbeat},
+                            m.last_included_index, m.last_included_term}) {
         mix(h, v);
     }
     for (const Entry& x : m.entries) {
@@ -405,6 +484,8 @@ bool apply(State& s, const Action& a, Effect& e) {
         case ActionKind::kClientRequest: return client_request(s, a.i, a.value, e);
         case ActionKind::kAdvanceCommitIndex: return advance_commit_index(s, a.i, e);
         case ActionKind::kAppendEntries: return append_entries(s, a.i, a.j, a.range, e);
+        case ActionKind::kCompactLog: return compact_log(s, a.i, a.value, e);
+        case ActionKind::kInstallSnapshot: return install_snapshot(s, a.i, a.j, e);
         case ActionKind::kUpdateTerm:
             return a.m.term > s.servers[a.m.dest].current_term && update_term(s, a.m.dest, a.m, e);
         case ActionKind::kDropStaleResponse:
@@ -415,6 +496,8 @@ bool apply(State& s, const Action& a, Effect& e) {
         case ActionKind::kHandleRequestVoteResponse:
         case ActionKind::kHandleAppendEntriesRequest:
         case ActionKind::kHandleAppendEntriesResponse:
+        case ActionKind::kHandleInstallSnapshotRequest:
+        case ActionKind::kHandleInstallSnapshotResponse:
             return receive_kind(s, a.m) == a.kind && receive(s, a.m, e);
         case ActionKind::kDuplicateMessage:
             bag_add(s, a.m, e);
@@ -452,6 +535,7 @@ void undo(State& s, const Effect& e) {
     v.role = e.before.role;
     v.voted_for = e.before.voted_for;
     v.commit_index = e.before.commit_index;
+    v.snapshot_index = e.before.snapshot_index;
     v.votes_responded = e.before.votes_responded;
     v.votes_granted = e.before.votes_granted;
     v.next_index = e.before.next_index;
@@ -481,6 +565,14 @@ std::vector<Action> enabled_actions(const State& s) {
     for (std::uint32_t i = 0; i < n; ++i) try_add(Action{ActionKind::kAdvanceCommitIndex, i});
     for (std::uint32_t i = 0; i < n; ++i) {
         for (std::uint32_t j = 0; j < n; ++j) try_add(Action{ActionKind::kAppendEntries, i, j});
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+        for (std::uint64_t k = s.servers[i].snapshot_index + 1; k <= s.servers[i].commit_index; ++k) {
+            try_add(Action{ActionKind::kCompactLog, i, 0, k});
+        }
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+        for (std::uint32_t j = 0; j < n; ++j) try_add(Action{ActionKind::kInstallSnapshot, i, j});
     }
     // Messages in a fixed order, whatever the hash table's.
     std::vector<Message> in_flight;
@@ -522,6 +614,16 @@ std::string describe(const Message& m) {
             out += ">> commitIndex " + std::to_string(m.commit_index);
             break;
         }
+        case MsgType::kInstallSnapshotRequest: {
+            out += " lastIncludedIndex " + std::to_string(m.last_included_index) + " lastIncludedTerm " +
+                   std::to_string(m.last_included_term) + " data <<";
+            for (std::size_t k = 0; k < m.entries.size(); ++k) out += (k ? ", " : "") + std::to_string(m.entries[k].term);
+            out += ">>";
+            break;
+        }
+        case MsgType::kInstallSnapshotResponse:
+            out += " matchIndex " + std::to_string(m.match_index);
+            break;
         case MsgType::kAppendEntriesResponse:
             if (m.success) {
                 out += " success matchIndex " + std::to_string(m.match_index);
@@ -542,7 +644,10 @@ std::string describe(const Action& a) {
         case ActionKind::kAdvanceCommitIndex:
             return n + "(" + name(a.i) + ")";
         case ActionKind::kRequestVote:
+        case ActionKind::kInstallSnapshot:
             return n + "(" + name(a.i) + ", " + name(a.j) + ")";
+        case ActionKind::kCompactLog:
+            return n + "(" + name(a.i) + ", " + std::to_string(a.value) + ")";
         case ActionKind::kAppendEntries:
             if (a.range) {
                 return n + "(" + name(a.i) + ", " + name(a.j) + ", prevLogIndex " + std::to_string(a.range->prev) + ", " +

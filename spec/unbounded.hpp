@@ -64,17 +64,20 @@ struct Message {
     std::uint64_t last_log_index = 0;
     // RequestVoteResponse
     bool vote_granted = false;
+    // InstallSnapshotRequest (the data, the log up to last_included_index, is in `entries`)
+    std::uint64_t last_included_index = 0;
+    std::uint64_t last_included_term = 0;
     // AppendEntriesRequest
     std::uint64_t prev_log_index = 0;
     std::uint64_t prev_log_term = 0;
     std::uint64_t commit_index = 0;
-    std::vector<Entry> entries;
+    std::vector<Entry> entries;  // AppendEntriesRequest; InstallSnapshotRequest: the data
     // AppendEntries request or response: an etcd heartbeat (any_append_range only), an
     // AppendEntries with no entries whose prevLogIndex is the commit index it carries.
     bool heartbeat = false;
     // AppendEntriesResponse
     bool success = false;
-    std::uint64_t match_index = 0;  // success
+    std::uint64_t match_index = 0;  // success; InstallSnapshotResponse: the snapshot's last index
     std::uint64_t x_len = 0;        // rejection: the fast-backup hints
     std::uint64_t x_term = 0;
     std::uint64_t x_index = 0;
@@ -90,6 +93,9 @@ struct Server {
     Role role = Role::kFollower;
     std::optional<std::uint32_t> voted_for;
     std::uint64_t commit_index = 0;
+    // lastIncludedIndex of the server's snapshot: the log's entries up to here are compacted
+    // (kept in `log`, since they are the snapshot's data, but read only to send or check it).
+    std::uint64_t snapshot_index = 0;
     std::uint64_t votes_responded = 0;  // bit masks of servers
     std::uint64_t votes_granted = 0;
     std::vector<Entry> log;
@@ -113,7 +119,7 @@ struct Action {
     ActionKind kind = ActionKind::kRestart;
     std::uint32_t i = 0;  // the server acting (the recipient, for a message)
     std::uint32_t j = 0;  // RequestVote / AppendEntries: the destination
-    std::uint64_t value = 0;  // ClientRequest
+    std::uint64_t value = 0;  // ClientRequest's value; CompactLog's index (the new snapshotIndex)
     std::uint64_t config = 0;  // ChangeConfig: the new voters (a mask)
     Message m;  // the message received, duplicated or dropped
     // AppendEntries under Options::any_append_range: entries prev+1 .. prev+count, and the
@@ -152,6 +158,9 @@ void undo(State& s, const Effect& effect);
 std::vector<Action> enabled_actions(const State& s);
 
 bool is_quorum(const State& s, std::uint64_t mask);
+// The unbounded model does not count CompactLog steps (snapshotsTaken is a history variable
+// of the bounded model only): CompactLog is enabled whenever snapshotIndex < k <= commitIndex.
+
 // A quorum as server `i` counts it: of all servers, or under Options::membership of its voters.
 bool is_quorum_at(const State& s, std::uint32_t i, std::uint64_t mask);
 std::string describe(const Message& m);   // servers named s1, s2, ... as in TLA+

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -217,6 +218,127 @@ TEST(Log, AgreesWithAVectorModelUnderRandomAppendsAndTruncations) {
             const std::uint64_t from = uniform(1, ref.last_index() + 1);
             log.truncate_from(LogIndex{from});
             ref.entries.resize(from - 1);
+        }
+        SCOPED_TRACE("after operation " + std::to_string(op));
+        expect_same(log, ref);
+        if (HasFatalFailure()) return;
+    }
+}
+
+// ---- Compaction ----
+
+TEST(LogCompaction, CompactToDropsThePrefixAndKeepsGlobalIndexes) {
+    Log log = log_of_terms({1, 1, 2, 3});
+    log.compact_to(LogIndex{2});
+    EXPECT_EQ(log.base_index(), LogIndex{2});
+    EXPECT_EQ(log.base_term(), Term{1});
+    EXPECT_EQ(log.first_index(), LogIndex{3});
+    EXPECT_EQ(log.last_index(), LogIndex{4});
+    EXPECT_EQ(log.at(LogIndex{3}), entry(2, "c3"));
+    EXPECT_EQ(log.term_at(LogIndex{2}), Term{1}) << "the base's term stays known";
+    EXPECT_EQ(log.term_at(LogIndex{1}), std::nullopt) << "below the base nothing is known";
+    EXPECT_EQ(log.term_at(LogIndex{0}), std::nullopt);
+    EXPECT_EQ(log.slice_from(LogIndex{3}), (std::vector<Entry>{entry(2, "c3"), entry(3, "c4")}));
+    // Compacting everything leaves an empty log that still ends at the base.
+    log.compact_to(LogIndex{4});
+    EXPECT_TRUE(log.empty());
+    EXPECT_EQ(log.last_index(), LogIndex{4});
+    EXPECT_EQ(log.last_term(), Term{3});
+    log.append(entry(3, "c5"));
+    EXPECT_EQ(log.last_index(), LogIndex{5});
+    log.compact_to(LogIndex{4});  // to the base itself: nothing changes
+    EXPECT_EQ(log.last_index(), LogIndex{5});
+}
+
+TEST(LogCompaction, ResetToStartsOverAfterTheGivenEntry) {
+    Log log = log_of_terms({1, 1, 2});
+    log.reset_to(LogIndex{7}, Term{4});
+    EXPECT_TRUE(log.empty());
+    EXPECT_EQ(log.base_index(), LogIndex{7});
+    EXPECT_EQ(log.last_index(), LogIndex{7});
+    EXPECT_EQ(log.last_term(), Term{4});
+    EXPECT_EQ(log.term_at(LogIndex{7}), Term{4});
+    EXPECT_EQ(log.term_at(LogIndex{3}), std::nullopt);
+    log.append(entry(4, "x"));
+    EXPECT_EQ(log.at(LogIndex{8}), entry(4, "x"));
+}
+
+TEST(LogCompaction, LastIndexOfTermFindsTheBaseAndFirstIndexOfTermStopsAboveIt) {
+    Log log = log_of_terms({1, 2, 2, 2, 3});
+    log.compact_to(LogIndex{3});
+    EXPECT_EQ(log.last_index_of_term(Term{2}), LogIndex{4});
+    EXPECT_EQ(log.first_index_of_term_at(LogIndex{4}), LogIndex{4}) << "index 3 is compacted";
+    log.compact_to(LogIndex{4});
+    EXPECT_EQ(log.last_index_of_term(Term{2}), LogIndex{4}) << "the base is an entry of term 2";
+    EXPECT_EQ(log.last_index_of_term(Term{1}), std::nullopt);
+    EXPECT_EQ(Log{}.last_index_of_term(Term{0}), std::nullopt) << "index 0 is no entry";
+}
+
+TEST(LogCompaction, UpToDateOrderSeesTheBaseOfAnEmptyCompactedLog) {
+    Log log = log_of_terms({1, 2});
+    log.compact_to(LogIndex{2});
+    EXPECT_FALSE(log_is_up_to_date(Term{2}, LogIndex{1}, log));
+    EXPECT_TRUE(log_is_up_to_date(Term{2}, LogIndex{2}, log));
+    EXPECT_FALSE(log_is_up_to_date(Term{1}, LogIndex{9}, log));
+}
+
+// The reference with a compacted prefix: the full vector, of which indexes up to `base` are
+// hidden (reset_to fills them with placeholders of the base's term).
+struct CompactedReference {
+    std::vector<Entry> entries;
+    std::uint64_t base = 0;
+
+    Term term_of(std::uint64_t i) const { return i == 0 ? Term{0} : entries[i - 1].term; }
+    std::optional<Term> term_at(std::uint64_t i) const {
+        if (i < base || i > entries.size()) return std::nullopt;
+        return term_of(i);
+    }
+    std::optional<LogIndex> last_index_of_term(Term t) const {
+        for (std::uint64_t i = entries.size(); i >= std::max<std::uint64_t>(base, 1); --i) {
+            if (entries[i - 1].term == t) return LogIndex{i};
+        }
+        return std::nullopt;
+    }
+};
+
+void expect_same(const Log& log, const CompactedReference& ref) {
+    ASSERT_EQ(log.base_index(), LogIndex{ref.base});
+    ASSERT_EQ(log.base_term(), ref.term_of(ref.base));
+    ASSERT_EQ(log.last_index(), LogIndex{ref.entries.size()});
+    ASSERT_EQ(log.last_term(), ref.term_of(ref.entries.size()));
+    ASSERT_EQ(log.entries(), std::vector<Entry>(ref.entries.begin() + static_cast<std::ptrdiff_t>(ref.base), ref.entries.end()));
+    for (std::uint64_t i = 0; i <= ref.entries.size() + 2; ++i) ASSERT_EQ(log.term_at(LogIndex{i}), ref.term_at(i)) << i;
+    for (std::uint64_t t = 0; t <= log.last_term().value + 1; ++t) {
+        ASSERT_EQ(log.last_index_of_term(Term{t}), ref.last_index_of_term(Term{t})) << t;
+    }
+}
+
+TEST(LogCompaction, AgreesWithAVectorModelUnderAppendsTruncationsAndCompactions) {
+    std::mt19937 rng(20261123);
+    auto uniform = [&](std::uint64_t lo, std::uint64_t hi) { return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng); };
+    Log log;
+    CompactedReference ref;
+    for (int op = 0; op < 600; ++op) {
+        const std::uint64_t last = ref.entries.size();
+        const std::uint64_t dice = uniform(0, 9);
+        if (dice < 6) {
+            const Entry e = entry(log.last_term().value + uniform(0, 1) * uniform(1, 2), "op" + std::to_string(op));
+            log.append(e);
+            ref.entries.push_back(e);
+        } else if (dice < 8) {
+            const std::uint64_t from = uniform(ref.base + 1, last + 1);
+            log.truncate_from(LogIndex{from});
+            ref.entries.resize(from - 1);
+        } else if (dice < 9) {
+            const std::uint64_t to = uniform(ref.base, last);
+            log.compact_to(LogIndex{to});
+            ref.base = to;
+        } else {
+            const std::uint64_t to = uniform(std::max<std::uint64_t>(ref.base, 1), last + 3);
+            const Term term{log.last_term().value + uniform(0, 2)};
+            log.reset_to(LogIndex{to}, term);
+            ref.entries.assign(to, entry(term.value, "compacted"));
+            ref.base = to;
         }
         SCOPED_TRACE("after operation " + std::to_string(op));
         expect_same(log, ref);

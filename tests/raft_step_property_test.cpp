@@ -1,6 +1,7 @@
 // RapidCheck properties of raft::step under random inputs: node 0 of a 3-node cluster is fed
-// random sequences of messages (all four kinds, from its two peers), timeouts, proposals and
-// restarts.
+// random sequences of messages (all six kinds, from its two peers), timeouts, proposals,
+// restarts and log compactions (a CompactLog at a random index, mostly a committed one, with
+// the service's state as the snapshot).
 //
 // Each input is generated inside the property, knowing the node's current state, so that
 // terms and log positions land near the node's own often enough: with terms drawn blindly,
@@ -100,7 +101,7 @@ Gen<MessageBody> gen_request_vote_reply() {
 Gen<std::pair<std::uint64_t, std::uint64_t>> gen_prev(const Log& log, std::uint64_t t) {
     using Prev = std::pair<std::uint64_t, std::uint64_t>;
     if (t == 0) return gen::just(Prev{0, 0});  // no leader exists in term 0: nothing before
-    const Gen<Prev> matching = gen::map(gen_upto(0, log.last_index().value), [log, t](std::uint64_t i) {
+    const Gen<Prev> matching = gen::map(gen_upto(log.base_index().value, log.last_index().value), [log, t](std::uint64_t i) {
         return Prev{i, std::min(log.term_at(LogIndex{i})->value, t)};
     });
     const Gen<Prev> anywhere = gen::oneOf(gen::just(Prev{0, 0}), gen::pair(gen_upto(0, kMaxIndex - 1), gen_upto(1, t)));
@@ -145,7 +146,25 @@ Gen<MessageBody> gen_append_entries_reply(const Log& log, Term term) {
     return gen::map(reply, [](AppendEntriesReply r) { return MessageBody{r}; });
 }
 
-// All four kinds always, but mostly the replies to what the node's role asks for: otherwise a
+// A snapshot from a "leader" of term `term`: half of the time ending at an entry of the
+// receiver's log (so the suffix after it is kept), otherwise anywhere (the log is discarded).
+Gen<MessageBody> gen_install_snapshot(const Log& log, Term term) {
+    using Point = std::pair<std::uint64_t, std::uint64_t>;
+    const std::uint64_t t = term.value;
+    const Gen<Point> in_log = gen::map(gen_upto(log.base_index().value, log.last_index().value), [log, t](std::uint64_t i) {
+        return Point{i, std::min(log.term_at(LogIndex{i})->value, t)};
+    });
+    const Gen<Point> anywhere = gen::pair(gen_upto(1, kMaxIndex + 2), gen_upto(1, std::max<std::uint64_t>(t, 1)));
+    return gen::map(gen::oneOf(in_log, anywhere), [](Point p) {
+        return MessageBody{InstallSnapshot{LogIndex{p.first}, Term{p.second}, "peer"}};
+    });
+}
+
+Gen<MessageBody> gen_install_snapshot_reply(const Log& log) {
+    return gen::map(gen_index(log.last_index().value + 1), [](LogIndex i) { return MessageBody{InstallSnapshotReply{i}}; });
+}
+
+// All six kinds always, but mostly the replies to what the node's role asks for: otherwise a
 // candidate is deposed long before it collects a quorum, and leaders are rare.
 Gen<Message> gen_message(const NodeState& s) {
     const std::size_t vote_replies = s.role == Role::kCandidate ? 6 : 1;
@@ -158,24 +177,64 @@ Gen<Message> gen_message(const NodeState& s) {
                                {vote_replies, gen_request_vote_reply()},
                                {2, gen_append_entries(log, term)},
                                {append_replies, gen_append_entries_reply(log, term)},
+                               {1, gen_install_snapshot(log, term)},
+                               {1, gen_install_snapshot_reply(log)},
                            });
                            return gen::map(body, [p](MessageBody b) { return Message{p.first, kSelf, p.second, std::move(b)}; });
                        });
 }
 
+// The service's snapshot: every command it applied, one per line. A peer's snapshot is
+// opaque ("peer"): the commands it covers are unknown to this node's service.
+std::string encode_service(const std::vector<std::string>& applied, std::uint64_t upto) {
+    std::string data = "svc";
+    for (std::uint64_t k = 0; k < upto && k < applied.size(); ++k) data += "\n" + applied[k];
+    return data;
+}
+
+std::vector<std::string> decode_service(const Snapshot& snap) {
+    std::vector<std::string> applied;
+    if (snap.data.rfind("svc", 0) != 0) return std::vector<std::string>(snap.last_included_index.value, "?");
+    std::size_t at = 3;
+    while (at < snap.data.size()) {
+        const std::size_t end = std::min(snap.data.find('\n', at + 1), snap.data.size());
+        applied.push_back(snap.data.substr(at + 1, end - at - 1));
+        at = end;
+    }
+    return applied;
+}
+
 // Node 0 with its stable storage, kept up to date from every step's persist output as the
-// ordering contract of raft/io.hpp demands.
+// ordering contract of raft/io.hpp demands, and the state of its service (what was applied,
+// by index; restored from snapshots).
 struct DurableNode {
     NodeState state = initial_state(Config{kSelf, kClusterSize, false});
     PersistentState storage = persistent_part(state);
+    std::vector<std::string> service;
 
     StepResult deliver(const Input& in) {
         StepResult r = step(state, in);
         state = r.state;
         apply_persist(storage, r.outputs.persist);
+        if (std::holds_alternative<Restart>(in)) service.clear();  // the service restarts too
+        if (r.outputs.apply_snapshot) service = decode_service(*r.outputs.apply_snapshot);
+        for (const Applied& a : r.outputs.apply) service.push_back(describe(a.entry));
         return r;
     }
 };
+
+// A compaction at a random index: mostly one the node accepts (committed, past its snapshot),
+// with the service's state up to there as the snapshot.
+Gen<Input> gen_compact(const DurableNode& node) {
+    const std::uint64_t snap = node.state.snapshot.last_included_index.value;
+    const std::uint64_t commit = node.state.commit_index.value;
+    const Gen<std::uint64_t> index =
+        commit > snap ? gen::weightedOneOf<std::uint64_t>({{3, gen_upto(snap + 1, commit)}, {1, gen_upto(0, kMaxIndex)}})
+                      : gen_upto(0, kMaxIndex);
+    return gen::map(index, [service = node.service](std::uint64_t i) {
+        return Input{CompactLog{LogIndex{i}, encode_service(service, i)}};
+    });
+}
 
 // Any input for `node`. A restart comes back with what stable storage holds: the only thing a
 // real restart can come back with.
@@ -186,6 +245,7 @@ Gen<Input> gen_input(const DurableNode& node) {
         {1, gen::just(Input{HeartbeatTimeout{}})},
         {2, gen::map(gen_command(), [](Command c) { return Input{Propose{std::move(c)}}; })},
         {1, gen::just(Input{Restart{node.storage}})},
+        {1, gen_compact(node)},
     });
 }
 
@@ -204,10 +264,11 @@ void run_random_inputs(DurableNode& node, Check check) {
 
 std::string kind_of(const Input& in) {
     if (const auto* m = std::get_if<Message>(&in)) {
-        constexpr const char* kNames[] = {"RequestVote", "RequestVoteReply", "AppendEntries", "AppendEntriesReply"};
+        constexpr const char* kNames[] = {"RequestVote",        "RequestVoteReply", "AppendEntries",
+                                          "AppendEntriesReply", "InstallSnapshot",  "InstallSnapshotReply"};
         return kNames[m->body.index()];
     }
-    constexpr const char* kNames[] = {"Message", "ElectionTimeout", "HeartbeatTimeout", "Propose", "Restart"};
+    constexpr const char* kNames[] = {"Message", "ElectionTimeout", "HeartbeatTimeout", "Propose", "Restart", "CompactLog"};
     return kNames[in.index()];
 }
 
@@ -237,16 +298,26 @@ RC_GTEST_PROP(StepProperties, InvariantsHoldUnderRandomInputs, ()) {
         if (restart) {
             // Only what was persisted comes back; everything volatile starts over.
             RC_ASSERT(s.current_term == std::get<Restart>(in).persisted.current_term);
-            RC_ASSERT(s.commit_index == LogIndex{0});
+            RC_ASSERT(s.commit_index == s.snapshot.last_included_index);
         } else {
             RC_ASSERT(s.current_term >= before.current_term);
             RC_ASSERT(s.commit_index >= before.commit_index);
+            RC_ASSERT(s.last_applied >= before.last_applied);
+            RC_ASSERT(s.snapshot.last_included_index >= before.snapshot.last_included_index);
         }
         RC_ASSERT(s.commit_index <= s.log.last_index());
         RC_ASSERT(s.last_applied == s.commit_index);
-        // Applied entries: consecutive indexes right after what was applied before, each the
-        // entry the log holds there.
+        RC_ASSERT(s.snapshot.last_included_index <= s.commit_index);
+        RC_ASSERT(s.log.base_index() == s.snapshot.last_included_index);
+        RC_ASSERT(s.log.base_term() == s.snapshot.last_included_term);
+        // Applied entries: consecutive indexes right after what was applied before (or after
+        // the snapshot handed over first), each the entry the log holds there.
         LogIndex expected = restart ? LogIndex{0} : before.last_applied;
+        if (r.outputs.apply_snapshot) {
+            RC_ASSERT(restart || r.outputs.apply_snapshot->last_included_index > before.last_applied);
+            RC_ASSERT(*r.outputs.apply_snapshot == s.snapshot);
+            expected = s.snapshot.last_included_index;
+        }
         for (const Applied& a : r.outputs.apply) {
             expected = expected.next();
             RC_ASSERT(a.index == expected);
@@ -256,8 +327,10 @@ RC_GTEST_PROP(StepProperties, InvariantsHoldUnderRandomInputs, ()) {
         // An input refused with an alarm changes neither the log nor what is committed.
         if (r.outputs.alarm) {
             RC_ASSERT(s.log == before.log);
+            RC_ASSERT(s.snapshot == before.snapshot);
             RC_ASSERT(s.commit_index == before.commit_index);
             RC_ASSERT(!r.outputs.persist.log.has_value());
+            RC_ASSERT(!r.outputs.persist.snapshot.has_value());
         }
         led = led || s.role == Role::kLeader;
         committed = committed || s.commit_index > LogIndex{0};
@@ -267,6 +340,66 @@ RC_GTEST_PROP(StepProperties, InvariantsHoldUnderRandomInputs, ()) {
     RC_CLASSIFY(led, "became leader");
     RC_CLASSIFY(committed, "committed an entry");
     RC_CLASSIFY(alarmed, "raised an alarm");
+}
+
+// A compaction is accepted exactly when its index is committed and past the snapshot; a
+// refused one changes nothing and writes nothing.
+RC_GTEST_PROP(StepProperties, CompactLogAcceptedExactlyAtCommittedIndexesPastTheSnapshot, ()) {
+    DurableNode node;
+    bool accepted = false;
+    bool refused = false;
+    run_random_inputs(node, [&](const Input& in, const NodeState& before, const StepResult& r) {
+        const auto* compact = std::get_if<CompactLog>(&in);
+        if (!compact) return;
+        const bool allowed = compact->index > before.snapshot.last_included_index && compact->index <= before.commit_index;
+        RC_ASSERT(r.outputs.refused.has_value() == !allowed);
+        if (allowed) {
+            RC_ASSERT(r.state.snapshot == (Snapshot{compact->index, *before.log.term_at(compact->index), compact->snapshot}));
+            RC_ASSERT(r.outputs.persist.snapshot == r.state.snapshot);
+            RC_ASSERT(r.state.log.last_index() == before.log.last_index());
+        } else {
+            RC_ASSERT(r.state == before);
+            RC_ASSERT(r.outputs.persist.empty());
+        }
+        accepted = accepted || allowed;
+        refused = refused || !allowed;
+    });
+    RC_CLASSIFY(accepted, "compacted");
+    RC_CLASSIFY(refused, "refused a compaction");
+}
+
+// State machine safety for one node, as far as one node can see it: while it runs, no index
+// is ever applied with two different commands, a snapshot counting as applying its whole
+// prefix (its own snapshots carry the commands; a peer's are opaque and trusted), and the
+// service applies every index once, in order, after what its snapshot restored; a restart
+// restores from its own snapshot exactly what had been applied up to there. (After a restart
+// the node re-applies its log as commitIndex moves again; the random peers, who need not agree
+// with each other, may by then have replaced entries it had committed, so the history starts
+// over from the snapshot.)
+RC_GTEST_PROP(StepProperties, AppliedHistoryNeverChangesAndSnapshotsRestoreIt, ()) {
+    DurableNode node;
+    std::vector<std::string> history;  // history[k]: what index k+1 was applied as ("?": unknown)
+    bool restored = false;
+    run_random_inputs(node, [&](const Input& in, const NodeState&, const StepResult& r) {
+        RC_ASSERT(node.service.size() == node.state.last_applied.value);
+        if (std::holds_alternative<Restart>(in)) {
+            for (std::size_t k = 0; k < node.service.size() && k < history.size(); ++k) {
+                RC_ASSERT(node.service[k] == "?" || history[k] == "?" || node.service[k] == history[k]);
+            }
+            restored = restored || r.outputs.apply_snapshot.has_value();
+            history = node.service;
+            return;
+        }
+        for (std::size_t k = 0; k < node.service.size(); ++k) {
+            if (k >= history.size()) {
+                history.push_back(node.service[k]);
+            } else if (node.service[k] != "?") {
+                RC_ASSERT(history[k] == "?" || history[k] == node.service[k]);
+                history[k] = node.service[k];
+            }
+        }
+    });
+    RC_CLASSIFY(restored, "restored from a snapshot");
 }
 
 RC_GTEST_PROP(StepProperties, PersistOutputsReproduceTheState, ()) {

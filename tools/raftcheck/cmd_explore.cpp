@@ -174,9 +174,10 @@ int run(const ExploreFlags& f) {
     }
 
     if (bug) std::printf("planted bug: %s (the specification plus one buggy action)\n", f.plant_bug.c_str());
-    std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s\n",
+    const std::string snapshots = f.params.max_snapshots ? ", max-snapshots " + std::to_string(f.params.max_snapshots) : "";
+    std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s%s\n",
                 f.model.c_str(), f.params.servers, f.params.values, f.params.max_term, f.params.max_log, f.params.max_copies,
-                f.params.max_msgs, f.symmetry ? ", symmetry" : "");
+                f.params.max_msgs, snapshots.c_str(), f.symmetry ? ", symmetry" : "");
     std::printf("%s on %u thread(s)%s\n", mode, threads,
                 f.max_depth ? (", depth bound " + std::to_string(f.max_depth)).c_str() : "");
     std::printf("invariants: ");
@@ -231,6 +232,10 @@ Runner add_explore_command(CLI::App& app) {
         ->check(CLI::Range(1u, 7u))
         ->capture_default_str();
     cmd->add_option("--max-msgs", f->params.max_msgs, "Bound: sum of all counts in the bag <= M")->check(CLI::Range(1u, 7u))->capture_default_str();
+    cmd->add_option("--max-snapshots", f->params.max_snapshots,
+                    "--model raft: at most S CompactLog steps in a behaviour (0: no snapshots, the model as without them)")
+        ->check(CLI::Range(0u, spec::kMaxSnapshots))
+        ->capture_default_str();
     cmd->add_option("--max-depth", f->max_depth, "Bound: explore at most D levels (0: none)");
     cmd->add_flag("--symmetry", f->symmetry, "Reduce by permutations of server ids (counts orbits, as TLC's SYMMETRY)");
     cmd->add_option("--threads", f->threads, "BFS worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
@@ -245,7 +250,8 @@ Runner add_explore_command(CLI::App& app) {
         ->check(CLI::Range(0.0001, 1e6));
     cmd->add_option("--plant-bug", f->plant_bug,
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
-                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote (with --model impl: "
+                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote, and with --max-snapshots "
+                    "CompactUncommitted, InstallSnapshotRollsBackCommit (with --model impl: "
                     "a buggy step function; the same names and CommitPastLastNewEntry, CommitIndexGoesBack, BackupTrustsHint)");
     cmd->add_option("--max-crashes", f->max_crashes, "--model impl: at most this many crash-and-restarts in all")
         ->check(CLI::Range(0u, 15u))

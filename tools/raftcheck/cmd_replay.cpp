@@ -51,6 +51,7 @@ TraceHeader parse_header(const std::string& line, const std::string& file) {
     h.params.max_log = field(j, "max_log", file);
     h.params.max_copies = field(j, "max_copies", file);
     h.params.max_msgs = field(j, "max_msgs", file);
+    if (j.contains("max_snapshots")) h.params.max_snapshots = field(j, "max_snapshots", file);
     h.plant_bug = j.value("plant_bug", "");
     h.violation = j.value("violation", "");
     const std::optional<spec::Variant> variant = spec::variant_named(h.model);

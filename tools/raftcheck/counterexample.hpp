@@ -25,11 +25,13 @@ struct TraceHeader {
 };
 
 inline nlohmann::json header_json(const TraceHeader& h) {
-    return {{"raftcheck_trace", 1},       {"model", h.model},
+    nlohmann::json j = {{"raftcheck_trace", 1},       {"model", h.model},
             {"servers", h.params.servers}, {"values", h.params.values},
             {"max_term", h.params.max_term}, {"max_log", h.params.max_log},
             {"max_copies", h.params.max_copies}, {"max_msgs", h.params.max_msgs},
             {"plant_bug", h.plant_bug},   {"violation", h.violation}};
+    if (h.params.max_snapshots > 0) j["max_snapshots"] = h.params.max_snapshots;  // absent: 0, as before snapshots
+    return j;
 }
 
 template <class Model>
