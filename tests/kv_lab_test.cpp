@@ -1,4 +1,4 @@
-// The 6.824 lab 3A tests over the simulator, each under several seeds (RAFTCHECK_KV_SEEDS,
+// The 6.824 lab 3A and 3B tests over the simulator, each under several seeds (RAFTCHECK_KV_SEEDS,
 // default 3; RAFTCHECK_FIRST_SEED, default 1); the history format; determinism; and the two
 // planted service bugs, each caught.
 
@@ -20,7 +20,7 @@
 #include "tests/env.hpp"
 
 namespace sim {
-void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name; }
+void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name << " (lab " << s.lab << ")"; }
 }  // namespace sim
 
 namespace {
@@ -59,8 +59,16 @@ TEST_P(KvLab, PassesForEverySeed) {
     }
 }
 
+// Named as the originals: TestBasic3A, TestSnapshotRPC3B, TestSpeed3B.
+std::string test_name(const sim::KvScenario& s) {
+    const std::string name = s.name;
+    const std::string lab = s.lab;
+    const bool has_lab = name.size() > lab.size() && name.compare(name.size() - lab.size(), lab.size(), lab) == 0;
+    return has_lab ? name : name + lab;
+}
+
 INSTANTIATE_TEST_SUITE_P(Kv, KvLab, ::testing::ValuesIn(sim::all_kv_scenarios()),
-                         [](const ::testing::TestParamInfo<sim::KvScenario>& info) { return std::string(info.param.name) + "3A"; });
+                         [](const ::testing::TestParamInfo<sim::KvScenario>& info) { return test_name(info.param); });
 
 std::string history_json(const char* scenario, std::uint64_t seed, sim::KvLabOptions options = {}) {
     sim::KvHistory history;

@@ -205,6 +205,72 @@ TEST(KvServer, RestartedServerRebuildsTheSameStateFromTheLog) {
     EXPECT_EQ(s.state_machine().executed(), 50u);
 }
 
+// A server whose raft node handed up a snapshot at some index, then applied the log after it,
+// ends in the same state as a server that applied the whole log: the snapshot carries the
+// sessions, so the retries in the suffix are still recognised.
+TEST(KvServer, RestartFromASnapshotAndTheSuffixGivesTheSameStateAsTheWholeLog) {
+    std::vector<raft::Applied> log;
+    for (std::uint64_t i = 1; i <= 60; ++i) {
+        const Op o = op(i % 3 == 0 ? OpKind::kGet : OpKind::kAppend, i % 4, (i + 3) / 4, std::to_string(i % 5),
+                        i % 3 == 0 ? "" : std::to_string(i));
+        log.push_back(entry_at(2 * i - 1, o));
+        log.push_back(entry_at(2 * i, o));  // every op retried at once
+    }
+    kv::Server whole;
+    for (const raft::Applied& a : log) whole.applied(a);
+    for (const std::size_t cut : {std::size_t{1}, std::size_t{2}, std::size_t{37}, std::size_t{60}, log.size()}) {
+        // The first server takes a snapshot after `cut` entries...
+        kv::Server first(kv::ApplyFn{}, 0);
+        for (std::size_t k = 0; k < cut; ++k) first.applied(log[k]);
+        const std::optional<raft::CompactLog> c = first.compaction(1);
+        ASSERT_TRUE(c.has_value());
+        EXPECT_EQ(c->index, raft::LogIndex{cut});
+        // ...and a restarted server comes back from it and applies the rest.
+        kv::Server restarted;
+        EXPECT_TRUE(restarted.install_snapshot(raft::Snapshot{c->index, raft::Term{1}, c->snapshot}).empty());
+        EXPECT_EQ(restarted.last_applied(), raft::LogIndex{cut});
+        for (std::size_t k = cut; k < log.size(); ++k) restarted.applied(log[k]);
+        EXPECT_EQ(restarted.state_machine(), whole.state_machine()) << "cut after " << cut;
+    }
+    EXPECT_EQ(whole.state_machine().executed(), 60u);
+}
+
+TEST(KvServer, SnapshotsOnlyAboveMaxraftstateAndOnlyAfterApplyingMore) {
+    kv::Server never;  // maxraftstate -1
+    never.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "v")));
+    EXPECT_FALSE(never.compaction(1'000'000).has_value());
+
+    kv::Server s(kv::ApplyFn{}, 100);
+    s.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "v")));
+    EXPECT_FALSE(s.compaction(100).has_value());  // not above the bound
+    const std::optional<raft::CompactLog> c = s.compaction(101);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->index, raft::LogIndex{1});
+    EXPECT_EQ(kv::decode_snapshot(c->snapshot), std::optional<kv::StateMachine>(s.state_machine()));
+    EXPECT_FALSE(s.compaction(500).has_value());  // nothing applied since: compacting again frees nothing
+    s.applied(entry_at(2, op(OpKind::kPut, 1, 2, "k", "w")));
+    EXPECT_EQ(s.compaction(500)->index, raft::LogIndex{2});
+    EXPECT_EQ(s.snapshot_index(), raft::LogIndex{2});
+}
+
+TEST(KvServer, InstalledSnapshotReplacesTheStateAndAnswersRequestsItCoversWrongLeader) {
+    kv::Server leader;
+    leader.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "mine")));
+    leader.proposed(kv::Request{op(OpKind::kGet, 2, 1, "k"), 1}, raft::LogIndex{2}, raft::Term{1});
+    leader.proposed(kv::Request{op(OpKind::kGet, 3, 1, "k"), 1}, raft::LogIndex{5}, raft::Term{1});
+    kv::StateMachine theirs;
+    theirs.apply(op(OpKind::kPut, 4, 1, "k", "theirs"));
+    const std::vector<kv::Reply> replies = leader.install_snapshot(raft::Snapshot{raft::LogIndex{3}, raft::Term{2}, kv::encode_snapshot(theirs)});
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_EQ(replies[0].client, 2u);
+    EXPECT_EQ(replies[0].err, Err::kWrongLeader);
+    EXPECT_EQ(leader.pending(), 1u);  // index 5 is still to come
+    EXPECT_EQ(leader.state_machine(), theirs);
+    EXPECT_EQ(leader.last_applied(), raft::LogIndex{3});
+    leader.applied(entry_at(4, op(OpKind::kAppend, 4, 2, "k", "!")));
+    EXPECT_EQ(leader.state_machine().store().get("k"), "theirs!");
+}
+
 TEST(KvClerk, EachOperationGetsTheNextSeqAndStartsAtTheRememberedLeader) {
     kv::Clerk ck(7, 3);
     kv::Clerk::Send s1 = ck.begin(OpKind::kPut, "k", "v");

@@ -1,4 +1,4 @@
-// The 6.824 lab 2A-2C tests, each under many seeds. RAFTCHECK_SEEDS (default 20) and
+// The 6.824 lab 2A-2D tests, each under many seeds. RAFTCHECK_SEEDS (default 20) and
 // RAFTCHECK_FIRST_SEED (default 1) choose the seeds; a failure names the seed and the command
 // that replays it with a full event log.
 
@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ostream>
 #include <string>
+#include <variant>
 
 #include "sim/scenarios.hpp"
 #include "tests/env.hpp"
@@ -40,5 +41,21 @@ INSTANTIATE_TEST_SUITE_P(Raft, Lab, ::testing::ValuesIn(sim::all_scenarios()),
                          [](const ::testing::TestParamInfo<sim::Scenario>& info) {
                              return std::string(info.param.name) + info.param.lab;
                          });
+
+// The 2D checks see a node that accepts every compaction but keeps its whole log: the
+// persisted raft state outgrows MAXLOGSIZE.
+TEST(Lab2D, LogSizeCheckCatchesANodeThatNeverCompacts) {
+    sim::LabOptions options;
+    options.step = [](raft::NodeState state, const raft::Input& input) {
+        if (std::holds_alternative<raft::CompactLog>(input)) return raft::StepResult{std::move(state), {}};
+        return raft::step(std::move(state), input);
+    };
+    try {
+        sim::find_scenario("SnapshotBasic")->run(1, options);
+        ADD_FAILURE() << "SnapshotBasic passed with a node that never compacts";
+    } catch (const sim::SimFailure& e) {
+        EXPECT_NE(std::string(e.what()).find("Log size too large"), std::string::npos) << e.what();
+    }
+}
 
 }  // namespace
