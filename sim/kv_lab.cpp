@@ -27,6 +27,7 @@ KvLab::KvLab(std::uint32_t servers, std::uint64_t seed, bool unreliable, KvLabOp
 KvLab::~KvLab() {
     if (options_.virtual_time_out != nullptr) *options_.virtual_time_out = now();
     if (options_.history_out != nullptr) *options_.history_out = history_;
+    if (options_.cluster_stats_out != nullptr) *options_.cluster_stats_out = cluster_.stats();
 }
 
 void KvLab::fail(const std::string& why) const {

@@ -46,6 +46,7 @@ struct KvLabOptions {
     KvRequestHook request_hook;  // empty: every request goes to the server
     Millis* virtual_time_out = nullptr;  // receives the virtual time the run took
     KvHistory* history_out = nullptr;    // receives the history, also when the run fails
+    ClusterStats* cluster_stats_out = nullptr;  // receives the cluster's counters at the end
     // config.go's maxraftstate: each server snapshots once its node's persisted raft state
     // is above this many bytes; -1: never (the 3A tests).
     std::int64_t maxraftstate = -1;

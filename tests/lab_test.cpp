@@ -42,6 +42,39 @@ INSTANTIATE_TEST_SUITE_P(Raft, Lab, ::testing::ValuesIn(sim::all_scenarios()),
                              return std::string(info.param.name) + info.param.lab;
                          });
 
+// Counts the compactions the nodes accepted and the snapshots they handed up.
+class SnapshotCounter : public sim::StepObserver {
+public:
+    void stepped(const raft::NodeState&, const raft::Input& input, const raft::StepResult& result) override {
+        if (std::holds_alternative<raft::CompactLog>(input) && !result.outputs.refused) ++compactions;
+        if (result.outputs.apply_snapshot) ++installs;
+    }
+    void lost(const raft::Message&) override {}
+    std::uint64_t compactions = 0;
+    std::uint64_t installs = 0;
+};
+
+// The "sometimes" companions of the 2D checks: every 2D test compacts logs; the ones that cut
+// off or crash a server hand snapshots up (from a leader, or from storage on restart), and
+// SnapshotBasic, which keeps every follower caught up, never needs one from a leader.
+TEST(Lab2D, SnapshotsAreTakenAndInstalledWhereTheTestsExpectThem) {
+    for (const sim::Scenario& s : sim::all_scenarios()) {
+        if (std::string(s.lab) != "2D") continue;
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            SnapshotCounter counter;
+            sim::LabOptions options;
+            options.observer = &counter;
+            s.run(seed, options);
+            EXPECT_GT(counter.compactions, 0u) << s.name << " seed " << seed;
+            if (std::string(s.name) == "SnapshotBasic") {
+                EXPECT_EQ(counter.installs, 0u) << s.name << " seed " << seed;
+            } else {
+                EXPECT_GT(counter.installs, 0u) << s.name << " seed " << seed;
+            }
+        }
+    }
+}
+
 // The 2D checks see a node that accepts every compaction but keeps its whole log: the
 // persisted raft state outgrows MAXLOGSIZE.
 TEST(Lab2D, LogSizeCheckCatchesANodeThatNeverCompacts) {
