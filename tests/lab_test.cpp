@@ -8,8 +8,10 @@
 #include <ostream>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "sim/scenarios.hpp"
+#include "sim/tester_snapshot.hpp"
 #include "tests/env.hpp"
 
 namespace sim {
@@ -41,6 +43,19 @@ INSTANTIATE_TEST_SUITE_P(Raft, Lab, ::testing::ValuesIn(sim::all_scenarios()),
                          [](const ::testing::TestParamInfo<sim::Scenario>& info) {
                              return std::string(info.param.name) + info.param.lab;
                          });
+
+TEST(Lab2D, TesterSnapshotRoundTripsAndRejectsWhatItNeverWrites) {
+    const std::vector<raft::Command> applied = {"17", "", "a b", "<noop>", "9"};
+    const std::string data = sim::encode_tester_snapshot(raft::LogIndex{4}, applied);
+    EXPECT_EQ(data, "4 2 170 3 a b6 <noop>");
+    const std::optional<sim::TesterSnapshot> back = sim::decode_tester_snapshot(data);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->index, raft::LogIndex{4});
+    EXPECT_EQ(back->commands, std::vector<raft::Command>(applied.begin(), applied.begin() + 4));
+    for (std::size_t cut = 0; cut < data.size(); ++cut) EXPECT_FALSE(sim::decode_tester_snapshot(data.substr(0, cut))) << cut;
+    EXPECT_FALSE(sim::decode_tester_snapshot(data + "x"));
+    EXPECT_TRUE(sim::decode_tester_snapshot("0 ").has_value());
+}
 
 // Counts the compactions the nodes accepted and the snapshots they handed up.
 class SnapshotCounter : public sim::StepObserver {
