@@ -18,6 +18,8 @@ rows=(
   "TruncateOnStaleAppend|--max-term 2 --max-log 1 --max-msgs 3 --max-crashes 0 --max-proposals 1|${TRUNCATE_INV:--}"
   "CommitEarlierTermByCount|--max-term 2 --max-log 1 --max-msgs 3 --max-crashes 0 --max-proposals 1|${FIGURE8_INV:--}"
   "BackupTrustsHint|--max-term 3 --max-log 2 --max-msgs 2 --max-crashes 0 --max-proposals 2|${BACKUP_INV:--}"
+  "CompactUncommitted|--max-term 2 --max-log 2 --max-msgs 2 --max-crashes 0 --max-proposals 2 --max-snapshots 1|--max-term 2 --max-log 2 --max-msgs 2 --max-crashes 0 --max-proposals 2 --max-snapshots 1"
+  "InstallSnapshotRollsBackCommit|--max-term 2 --max-log 2 --max-msgs 2 --max-crashes 0 --max-proposals 2 --max-snapshots 1|--max-term 2 --max-log 2 --max-msgs 2 --max-crashes 0 --max-proposals 2 --max-snapshots 1"
 )
 
 explore() {  # bug flags extra -> "property length seconds" or "none - seconds"
@@ -25,10 +27,10 @@ explore() {  # bug flags extra -> "property length seconds" or "none - seconds"
     python3 -c 'import json,sys; d=json.load(sys.stdin); v=d["violation"]; print(v["invariant"] if v else "none", v["length"] if v else "-", "%.2f" % d["seconds"])'
 }
 
-printf '%-26s | %-18s %6s %8s | %-18s %6s %8s\n' bug "with refinement" length seconds "invariants only" length seconds
+printf '%-30s | %-18s %6s %8s | %-18s %6s %8s\n' bug "with refinement" length seconds "invariants only" length seconds
 for row in "${rows[@]}"; do
   IFS='|' read -r bug with inv <<<"$row"
   read -r p1 l1 s1 <<<"$(explore "$bug" "$with" "")"
   if [ "$inv" = "-" ]; then p2="not tried"; l2="-"; s2="-"; else read -r p2 l2 s2 <<<"$(explore "$bug" "$inv" --no-refinement)"; fi
-  printf '%-26s | %-18s %6s %8s | %-18s %6s %8s\n' "$bug" "$p1" "$l1" "$s1" "$p2" "$l2" "$s2"
+  printf '%-30s | %-18s %6s %8s | %-18s %6s %8s\n' "$bug" "$p1" "$l1" "$s1" "$p2" "$l2" "$s2"
 done

@@ -21,6 +21,8 @@ bool same_prefix(const raft::Log& a, const raft::Log& b, std::uint64_t n) {
 // Whether storage that matched `before` matches `after` once `persist` is applied: the
 // common case, decided without building the stored state.
 bool persist_keeps_up(const raft::NodeState& before, const raft::NodeState& after, const raft::Persist& persist) {
+    // With a snapshot the log's positions are not its indexes: take the full comparison.
+    if (persist.snapshot || before.log.base_index().value != 0 || after.log.base_index().value != 0) return false;
     const raft::Term term = persist.hard_state ? persist.hard_state->current_term : before.current_term;
     const std::optional<raft::NodeId> vote = persist.hard_state ? persist.hard_state->voted_for : before.voted_for;
     if (term != after.current_term || vote != after.voted_for) return false;
@@ -49,9 +51,8 @@ void update_history(ClusterState& s, std::uint32_t i) {
     // CommitIndexInLog reports a commitIndex past the log; there is nothing to record then.
     if (n.commit_index > n.log.last_index()) return;
     for (std::uint64_t k = s.committed.size() + 1; k <= n.commit_index.value; ++k) {
-        const raft::Entry& e = n.log.at(raft::LogIndex{k});
-        s.committed.push_back(CommittedEntry{static_cast<std::uint8_t>(e.term.value), value_of(e),
-                                             static_cast<std::uint8_t>(n.current_term.value)});
+        const EntryKey e = entry_key(n, k);  // also below the node's snapshot (InstallSnapshot)
+        s.committed.push_back(CommittedEntry{e.term, e.value, static_cast<std::uint8_t>(n.current_term.value)});
     }
 }
 
@@ -67,6 +68,7 @@ std::string describe(const Event& e) {
         case EventKind::kHeartbeatTimeout: return "HeartbeatTimeout " + node;
         case EventKind::kPropose: return "Propose " + node + " " + command_of(e.value);
         case EventKind::kRestart: return "Restart " + node;
+        case EventKind::kCompactLog: return "CompactLog " + node + " " + std::to_string(e.value);
     }
     return "?";
 }
@@ -78,6 +80,10 @@ raft::Input input_of(const ClusterState& s, const Event& e) {
         case EventKind::kHeartbeatTimeout: return raft::HeartbeatTimeout{};
         case EventKind::kPropose: return raft::Propose{command_of(e.value)};
         case EventKind::kRestart: return raft::Restart{s.stored(e.node)};
+        case EventKind::kCompactLog: {
+            const raft::LogIndex index{e.value};
+            return raft::CompactLog{index, snapshot_data(s.nodes[e.node], index)};
+        }
         case EventKind::kDrop:
         case EventKind::kDuplicate: break;
     }
@@ -108,6 +114,7 @@ raft::Outputs apply_event(ClusterState& s, const Params& p, StepFn step, const E
     undo.committed = s.committed.size();
     undo.restarts = s.restarts;
     undo.proposals = s.proposals;
+    undo.snapshots = s.snapshots;
     undo.alarm = s.alarm;
 
     raft::StepResult r = step(std::move(s.nodes[i]), input);
@@ -118,6 +125,7 @@ raft::Outputs apply_event(ClusterState& s, const Params& p, StepFn step, const E
     if (r.outputs.alarm) s.alarm = true;
     if (e.kind == EventKind::kRestart) ++s.restarts[i];
     if (e.kind == EventKind::kPropose && r.outputs.proposal_index) ++s.proposals;
+    if (e.kind == EventKind::kCompactLog && !r.outputs.refused) ++s.snapshots;
     update_history(s, i);
     return std::move(r.outputs);
 }
@@ -131,6 +139,7 @@ void restore(ClusterState& s, Undo& undo) {
     s.committed.resize(undo.committed);
     s.restarts = undo.restarts;
     s.proposals = undo.proposals;
+    s.snapshots = undo.snapshots;
     s.alarm = undo.alarm;
 }
 

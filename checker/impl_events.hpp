@@ -27,12 +27,13 @@ enum class EventKind : std::uint8_t {
     kHeartbeatTimeout,  // a leader's heartbeat timer fires
     kPropose,           // a client hands a leader a command
     kRestart,           // the node crashes and restarts from its storage
+    kCompactLog,        // the node's service snapshots up to a committed index (Event::value)
 };
 
 struct Event {
     EventKind kind = EventKind::kDeliver;
     std::uint8_t node = 0;   // the node that steps (for kDeliver: the message's destination)
-    std::uint8_t value = 0;  // kPropose: the command's value
+    std::uint8_t value = 0;  // kPropose: the command's value; kCompactLog: the index
     WireMsg msg;             // kDeliver, kDrop, kDuplicate
 };
 
@@ -59,6 +60,13 @@ void for_each_event(const ClusterState& s, const Params& p, F&& f) {
             for (std::uint32_t v = 1; v <= p.values; ++v) f(Event{EventKind::kPropose, node, static_cast<std::uint8_t>(v), {}});
         }
         if (s.crashes() < p.max_crashes) f(Event{EventKind::kRestart, node, 0, {}});
+        if (s.snapshots < p.max_snapshots) {
+            // Every index raft::step accepts: committed and past the current snapshot.
+            const raft::NodeState& n = s.nodes[i];
+            for (std::uint64_t k = n.snapshot.last_included_index.value + 1; k <= n.commit_index.value; ++k) {
+                f(Event{EventKind::kCompactLog, node, static_cast<std::uint8_t>(k), {}});
+            }
+        }
     }
 }
 
@@ -74,6 +82,7 @@ struct Undo {
     std::size_t committed = 0;
     std::array<std::uint8_t, kMaxServers> restarts{};
     std::uint8_t proposals = 0;
+    std::uint8_t snapshots = 0;
     bool alarm = false;
 };
 
@@ -82,7 +91,8 @@ struct Undo {
 raft::Outputs apply_event(ClusterState& s, const Params& p, StepFn step, const Event& e, Undo& undo);
 void restore(ClusterState& s, Undo& undo);
 
-// The input a node steps on for `e` (kDeliver, timeouts, kPropose, kRestart).
+// The input a node steps on for `e` (kDeliver, timeouts, kPropose, kRestart, kCompactLog: its
+// snapshot is the node's entries up to the index, see snapshot_data).
 raft::Input input_of(const ClusterState& s, const Event& e);
 
 }  // namespace checker::impl

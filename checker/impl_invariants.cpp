@@ -8,7 +8,21 @@ namespace {
 
 using raft::Role;
 
-bool entry_is(const raft::Entry& e, const CommittedEntry& c) { return e.term.value == c.term && value_of(e) == c.value; }
+bool entry_is(EntryKey e, const CommittedEntry& c) { return e.term == c.term && e.value == c.value; }
+
+bool has_snapshot(const raft::NodeState& n) { return n.snapshot.last_included_index.value > 0; }
+
+// Whether the full logs (snapshots included) of a and b agree on indexes 1..k.
+bool same_prefix(const raft::NodeState& a, const raft::NodeState& b, std::uint64_t k) {
+    if (!has_snapshot(a) && !has_snapshot(b)) {
+        const auto& x = a.log.entries();
+        return std::equal(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k), b.log.entries().begin());
+    }
+    for (std::uint64_t i = 1; i <= k; ++i) {
+        if (entry_key(a, i) != entry_key(b, i)) return false;
+    }
+    return true;
+}
 
 // ElectionSafety, over the history of elections: at most one node ever led each term.
 bool election_safety(const ClusterState& s, const Params&) {
@@ -19,11 +33,11 @@ bool election_safety(const ClusterState& s, const Params&) {
 bool log_matching(const ClusterState& s, const Params& p) {
     for (std::uint32_t i = 0; i < p.servers; ++i) {
         for (std::uint32_t j = i + 1; j < p.servers; ++j) {
-            const auto& a = s.nodes[i].log.entries();
-            const auto& b = s.nodes[j].log.entries();
-            for (std::size_t k = std::min(a.size(), b.size()); k >= 1; --k) {
-                if (a[k - 1].term != b[k - 1].term) continue;
-                if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(k), b.begin())) return false;
+            const raft::NodeState& a = s.nodes[i];
+            const raft::NodeState& b = s.nodes[j];
+            for (std::uint64_t k = std::min(a.log.last_index().value, b.log.last_index().value); k >= 1; --k) {
+                if (entry_key(a, k).term != entry_key(b, k).term) continue;
+                if (!same_prefix(a, b, k)) return false;
                 break;  // agreeing here implies agreeing below
             }
         }
@@ -41,7 +55,7 @@ bool leader_completeness(const ClusterState& s, const Params& p) {
         for (std::size_t k = 0; k < s.committed.size(); ++k) {
             const CommittedEntry& c = s.committed[k];
             if (c.commit_term >= n.current_term.value) continue;
-            if (n.log.last_index().value <= k || !entry_is(n.log.entries()[k], c)) return false;
+            if (n.log.last_index().value <= k || !entry_is(entry_key(n, k + 1), c)) return false;
         }
     }
     return true;
@@ -55,7 +69,7 @@ bool state_machine_safety(const ClusterState& s, const Params& p) {
         const std::uint64_t applied = std::min(n.last_applied.value, n.log.last_index().value);
         if (applied > s.committed.size()) return false;  // applied something the history never saw
         for (std::uint64_t k = 0; k < applied; ++k) {
-            if (!entry_is(n.log.entries()[k], s.committed[k])) return false;
+            if (!entry_is(entry_key(n, k + 1), s.committed[k])) return false;
         }
     }
     return true;
@@ -78,6 +92,21 @@ bool durable_state(const ClusterState& s, const Params& p) {
     return true;
 }
 
+// A snapshot never covers an uncommitted index: each node's snapshot ends at or below the
+// highest index ever committed, and its entries (the model's snapshot data) are the committed
+// ones.
+bool snapshot_committed(const ClusterState& s, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        const raft::NodeState& n = s.nodes[i];
+        const std::uint64_t snap = n.snapshot.last_included_index.value;
+        if (snap > s.committed.size()) return false;
+        for (std::uint64_t k = 1; k <= snap; ++k) {
+            if (!entry_is(entry_key(n, k), s.committed[k - 1])) return false;
+        }
+    }
+    return true;
+}
+
 // The step function refused no input as one only an unsafe cluster sends.
 bool no_alarm(const ClusterState& s, const Params&) { return !s.alarm; }
 
@@ -86,9 +115,8 @@ bool leader_append_only(const ClusterState& before, const ClusterState& after, c
         const raft::NodeState& a = before.nodes[i];
         const raft::NodeState& b = after.nodes[i];
         if (a.role != Role::kLeader || b.role != Role::kLeader || a.current_term != b.current_term) continue;
-        const auto& x = a.log.entries();
-        const auto& y = b.log.entries();
-        if (x.size() > y.size() || !std::equal(x.begin(), x.end(), y.begin())) return false;
+        // Over full logs: compacting its own log removes nothing from a leader's log.
+        if (a.log.last_index() > b.log.last_index() || !same_prefix(a, b, a.log.last_index().value)) return false;
     }
     return true;
 }
@@ -111,6 +139,16 @@ bool commit_monotonic(const ClusterState& before, const ClusterState& after, con
     return true;
 }
 
+// lastApplied: what the service has applied never moves back (a stale InstallSnapshot must
+// not roll it back), but by a restart, after which the service restores from the snapshot.
+bool applied_monotonic(const ClusterState& before, const ClusterState& after, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        if (after.restarts[i] != before.restarts[i]) continue;
+        if (after.nodes[i].last_applied < before.nodes[i].last_applied) return false;
+    }
+    return true;
+}
+
 // ---- "sometimes" companions ----
 
 bool second_election(const ClusterState& s, const Params&) {
@@ -120,9 +158,9 @@ bool second_election(const ClusterState& s, const Params&) {
 bool logs_share_entry(const ClusterState& s, const Params& p) {
     for (std::uint32_t i = 0; i < p.servers; ++i) {
         for (std::uint32_t j = i + 1; j < p.servers; ++j) {
-            if (!s.nodes[i].log.empty() && !s.nodes[j].log.empty() && s.nodes[i].log.entries()[0] == s.nodes[j].log.entries()[0]) {
-                return true;
-            }
+            const raft::NodeState& a = s.nodes[i];
+            const raft::NodeState& b = s.nodes[j];
+            if (a.log.last_index().value > 0 && b.log.last_index().value > 0 && entry_key(a, 1) == entry_key(b, 1)) return true;
         }
     }
     return false;
@@ -161,7 +199,7 @@ bool restarted_with_vote(const ClusterState& s, const Params& p) {
 bool leader_appended(const ClusterState& s, const Params& p) {
     for (std::uint32_t i = 0; i < p.servers; ++i) {
         const raft::NodeState& n = s.nodes[i];
-        if (n.role == Role::kLeader && !n.log.empty() && n.log.last_term() == n.current_term) return true;
+        if (n.role == Role::kLeader && n.log.last_index().value > 0 && n.log.last_term() == n.current_term) return true;
     }
     return false;
 }
@@ -180,6 +218,22 @@ bool reapplied_after_restart(const ClusterState& s, const Params& p) {
     return false;
 }
 
+bool snapshot_taken(const ClusterState& s, const Params& p) {
+    for (std::uint32_t i = 0; i < p.servers; ++i) {
+        if (has_snapshot(s.nodes[i])) return true;
+    }
+    return false;
+}
+
+// A follower's commitIndex reached past its own log's base through a snapshot it was sent:
+// the step AppliedMonotonic guards most closely. Seen as a snapshot in flight.
+bool snapshot_in_flight(const ClusterState& s, const Params&) {
+    for (const WireMsg& m : s.network) {
+        if (std::holds_alternative<raft::InstallSnapshot>(from_wire(m).body)) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 const std::vector<Invariant>& invariants() {
@@ -191,6 +245,7 @@ const std::vector<Invariant>& invariants() {
         {"CommitIndexInLog", "a node's commitIndex points into its log", commit_index_in_log},
         {"DurableState", "storage holds the term, vote and log the node acts on", durable_state},
         {"NoAlarm", "no node was sent what only an unsafe cluster sends", no_alarm},
+        {"SnapshotCommitted", "a snapshot covers only committed entries, and holds them", snapshot_committed},
     };
     return all;
 }
@@ -200,6 +255,9 @@ const std::vector<StepProperty>& step_properties() {
         {"LeaderAppendOnly", "a leader never removes or rewrites entries of its own log", leader_append_only},
         {"TermMonotonic", "currentTerm never decreases, across restarts too", term_monotonic},
         {"CommitMonotonic", "commitIndex never decreases but by a restart", commit_monotonic},
+        // raft/ keeps lastApplied = commitIndex, so a step that breaks this breaks CommitMonotonic
+        // too and is reported under that name; this one says what the service sees.
+        {"AppliedMonotonic", "lastApplied never decreases but by a restart", applied_monotonic},
     };
     return all;
 }
@@ -215,6 +273,8 @@ const std::vector<Sometimes>& sometimes() {
         {"StaleMessage", "a message from an older term is in flight (NoAlarm)", stale_message_in_flight},
         {"LeaderAppended", "a leader appended an entry of its term (LeaderAppendOnly)", leader_appended},
         {"ReappliedAfterRestart", "a restarted node applied again (StateMachineSafety, TermMonotonic)", reapplied_after_restart},
+        {"SnapshotTaken", "a node compacted its log (SnapshotCommitted)", snapshot_taken},
+        {"SnapshotSent", "an InstallSnapshot is in flight (AppliedMonotonic)", snapshot_in_flight},
     };
     return all;
 }

@@ -123,7 +123,8 @@ private:
         std::uint64_t log_hash = 0;
         for (const raft::Entry& e : n.log.entries()) log_hash = log_hash * 131 + e.term.value * 16 + impl::value_of(e);
         const std::uint64_t small = (n.current_term.value << 24) | (std::uint64_t{static_cast<std::uint8_t>(n.role)} << 20) |
-                                    (n.commit_index.value << 12) | (std::uint64_t{s.restarts[i]} << 4) |
+                                    (n.commit_index.value << 12) | (n.snapshot.last_included_index.value << 8) |
+                                    (std::uint64_t{s.restarts[i]} << 4) |
                                     (std::uint64_t{s.storage[i].has_value()} << 3) | vote;
         return (small << 32) ^ (log_hash * 0x9E3779B97F4A7C15ull >> 32);
     }

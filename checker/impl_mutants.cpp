@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 
 namespace checker::impl {
 namespace {
@@ -129,6 +130,46 @@ StepResult backup_trusts_hint(NodeState s, const Input& input) {
     return r;
 }
 
+// Replaces the node's snapshot with one ending at `index` (of term `term`, holding `data`), the
+// way raft::step installs one, and makes storage follow (so that only the bug shows).
+void take_snapshot(StepResult& r, LogIndex index, raft::Term term, std::string data) {
+    NodeState& n = r.state;
+    if (index <= n.log.last_index() && n.log.term_at(index) == term) {
+        n.log.compact_to(index);
+    } else {
+        n.log.reset_to(index, term);
+    }
+    n.snapshot = raft::Snapshot{index, term, std::move(data)};
+    r.outputs.persist.snapshot = n.snapshot;
+}
+
+StepResult compact_uncommitted(NodeState s, const Input& input) {
+    StepResult r = raft::step(std::move(s), input);
+    if (!std::holds_alternative<raft::CompactLog>(input) || r.outputs.refused) return r;
+    // The service's snapshot is taken up to the end of the log instead of the index asked.
+    const LogIndex last = r.state.log.last_index();
+    if (last <= r.state.snapshot.last_included_index) return r;
+    std::string data = snapshot_data(r.state, last);
+    take_snapshot(r, last, r.state.log.last_term(), std::move(data));
+    return r;
+}
+
+StepResult install_snapshot_rolls_back_commit(NodeState s, const Input& input) {
+    const auto* m = std::get_if<Message>(&input);
+    const auto* is = m ? std::get_if<raft::InstallSnapshot>(&m->body) : nullptr;
+    StepResult r = raft::step(std::move(s), input);
+    // A snapshot of the current leader that this follower has already committed past (a late
+    // or duplicated one), and that is still newer than its own: taken anyway, so commitIndex
+    // and lastApplied move back to it.
+    if (is == nullptr || r.outputs.alarm || m->term != r.state.current_term || r.state.role != raft::Role::kFollower) return r;
+    if (is->last_included_index >= r.state.commit_index || is->last_included_index <= r.state.snapshot.last_included_index) return r;
+    take_snapshot(r, is->last_included_index, is->last_included_term, is->data);
+    r.state.commit_index = is->last_included_index;
+    r.state.last_applied = is->last_included_index;
+    r.outputs.apply_snapshot = r.state.snapshot;
+    return r;
+}
+
 }  // namespace
 
 const char* bug_name(ImplBug b) {
@@ -141,6 +182,8 @@ const char* bug_name(ImplBug b) {
         case ImplBug::kCommitPastLastNewEntry: return "CommitPastLastNewEntry";
         case ImplBug::kCommitIndexGoesBack: return "CommitIndexGoesBack";
         case ImplBug::kBackupTrustsHint: return "BackupTrustsHint";
+        case ImplBug::kCompactUncommitted: return "CompactUncommitted";
+        case ImplBug::kInstallSnapshotRollsBackCommit: return "InstallSnapshotRollsBackCommit";
     }
     return "?";
 }
@@ -155,6 +198,8 @@ const char* bug_meaning(ImplBug b) {
         case ImplBug::kCommitPastLastNewEntry: return "advances commitIndex past the last new entry";
         case ImplBug::kCommitIndexGoesBack: return "lets commitIndex go backwards";
         case ImplBug::kBackupTrustsHint: return "mishandles XTerm/XIndex/XLen backup: takes the hint as a match";
+        case ImplBug::kCompactUncommitted: return "compacts the whole log into the snapshot, uncommitted entries too";
+        case ImplBug::kInstallSnapshotRollsBackCommit: return "takes an already committed InstallSnapshot, moving commitIndex and lastApplied back";
     }
     return "?";
 }
@@ -176,6 +221,8 @@ StepFn buggy_step(ImplBug b) {
         case ImplBug::kCommitPastLastNewEntry: return &commit_past_last_new_entry;
         case ImplBug::kCommitIndexGoesBack: return &commit_index_goes_back;
         case ImplBug::kBackupTrustsHint: return &backup_trusts_hint;
+        case ImplBug::kCompactUncommitted: return &compact_uncommitted;
+        case ImplBug::kInstallSnapshotRollsBackCommit: return &install_snapshot_rolls_back_commit;
     }
     return &raft::step;
 }

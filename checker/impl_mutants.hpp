@@ -21,13 +21,21 @@ enum class ImplBug {
     kCommitPastLastNewEntry,    // commitIndex = min(leaderCommit, last index), not last new entry
     kCommitIndexGoesBack,       // commitIndex = min(leaderCommit, last new entry), even if lower
     kBackupTrustsHint,          // a rejection's XTerm/XIndex/XLen hint is taken as a match
+    kCompactUncommitted,        // a compaction takes the whole log, committed or not
+    kInstallSnapshotRollsBackCommit,  // a follower takes a snapshot older than its commitIndex
 };
 
 inline constexpr ImplBug kAllImplBugs[] = {
     ImplBug::kForgetVoteOnRestart,    ImplBug::kVoteWithoutUpToDateCheck, ImplBug::kCommitEarlierTermByCount,
     ImplBug::kTruncateOnStaleAppend,  ImplBug::kCountStaleVote,           ImplBug::kCommitPastLastNewEntry,
-    ImplBug::kCommitIndexGoesBack,    ImplBug::kBackupTrustsHint,
+    ImplBug::kCommitIndexGoesBack,    ImplBug::kBackupTrustsHint,         ImplBug::kCompactUncommitted,
+    ImplBug::kInstallSnapshotRollsBackCommit,
 };
+
+// The bugs that only act on snapshots: nothing to catch without CompactLog events.
+inline bool needs_snapshots(ImplBug b) {
+    return b == ImplBug::kCompactUncommitted || b == ImplBug::kInstallSnapshotRollsBackCommit;
+}
 
 const char* bug_name(ImplBug b);
 const char* bug_meaning(ImplBug b);

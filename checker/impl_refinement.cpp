@@ -10,10 +10,40 @@ namespace checker::impl {
 namespace ub = spec::unbounded;
 namespace {
 
-ub::Message abstract_message(const raft::Message& m) { return traces::to_spec(traces::to_trace(m)); }
-
 std::uint64_t abstract_value(const raft::Entry& e) {
     return traces::value_id(e.kind == raft::EntryKind::kNoop ? std::string("noop") : e.command);
+}
+
+bool is_snapshot_message(const raft::Message& m) {
+    return std::holds_alternative<raft::InstallSnapshot>(m.body) || std::holds_alternative<raft::InstallSnapshotReply>(m.body);
+}
+
+// Snapshot messages are not in the trace format yet, so they are mapped here, not through
+// traces::to_trace: the request's data (the model's snapshot_data) becomes the spec's entries,
+// the reply's index the spec's matchIndex.
+ub::Message abstract_snapshot_message(const raft::Message& m) {
+    ub::Message u;
+    u.source = m.from.value;
+    u.dest = m.to.value;
+    u.term = m.term.value;
+    if (const auto* is = std::get_if<raft::InstallSnapshot>(&m.body)) {
+        u.type = spec::MsgType::kInstallSnapshotRequest;
+        u.last_included_index = is->last_included_index.value;
+        u.last_included_term = is->last_included_term.value;
+        for (std::size_t k = 0; k + 1 < is->data.size(); k += 2) {
+            const raft::Entry e = entry_of(EntryKey{static_cast<std::uint8_t>(is->data[k]), static_cast<std::uint8_t>(is->data[k + 1])});
+            u.entries.push_back({e.term.value, abstract_value(e)});
+        }
+    } else {
+        u.type = spec::MsgType::kInstallSnapshotResponse;
+        u.match_index = std::get<raft::InstallSnapshotReply>(m.body).last_included_index.value;
+    }
+    return u;
+}
+
+ub::Message abstract_message(const raft::Message& m) {
+    if (is_snapshot_message(m)) return abstract_snapshot_message(m);
+    return traces::to_spec(traces::to_trace(m));
 }
 
 ub::Server abstract_server(const raft::NodeState& n, std::uint32_t servers) {
@@ -24,6 +54,10 @@ ub::Server abstract_server(const raft::NodeState& n, std::uint32_t servers) {
     v.commit_index = n.commit_index.value;
     v.votes_granted = n.role == raft::Role::kCandidate ? n.votes_granted.bits : 0;
     v.votes_responded = v.votes_granted;  // not kept by raft/: what it cannot contradict
+    // The spec keeps the full log and marks the compacted prefix; the model's snapshot holds
+    // that prefix's entries.
+    v.snapshot_index = n.snapshot.last_included_index.value;
+    for (std::uint64_t k = 1; k <= v.snapshot_index; ++k) v.log.push_back({entry_key(n, k).term, abstract_value(entry_of(entry_key(n, k)))});
     for (const raft::Entry& e : n.log.entries()) v.log.push_back({e.term.value, abstract_value(e)});
     if (n.role == raft::Role::kLeader) {
         for (std::uint32_t k = 0; k < servers; ++k) {
@@ -69,6 +103,7 @@ void compare_server(std::uint32_t i, const ub::Server& spec_side, const ub::Serv
     diff("state", role_name(spec_side.role), role_name(impl_side.role));
     diff("votedFor", vote(spec_side), vote(impl_side));
     diff("commitIndex", std::to_string(spec_side.commit_index), std::to_string(impl_side.commit_index));
+    diff("snapshotIndex", std::to_string(spec_side.snapshot_index), std::to_string(impl_side.snapshot_index));
     if (spec_side.log != impl_side.log) f.differences.push_back({s + "log", show_log(spec_side.log), show_log(impl_side.log) + (show_log(spec_side.log) == show_log(impl_side.log) ? " (values differ)" : "")});
     if (spec_side.role == spec::Role::kCandidate && impl_side.role == spec::Role::kCandidate) {
         diff("votesGranted", std::to_string(spec_side.votes_granted), std::to_string(impl_side.votes_granted));
@@ -162,10 +197,11 @@ struct RefinementCheck::Impl {
               if (e.action != traces::ActionKind::kInit) events.push_back(e);
           }) {}
 
+    using Actions = std::vector<std::pair<ub::Action, std::optional<ub::Message>>>;
+
     // The spec actions `e` stands for, each with the message it must send, if any.
-    std::vector<std::pair<ub::Action, std::optional<ub::Message>>> actions_for(const Event& e, const raft::Outputs& out,
-                                                                              const ClusterState& after) {
-        std::vector<std::pair<ub::Action, std::optional<ub::Message>>> actions;
+    Actions actions_for(const Event& e, const raft::Outputs& out, const ClusterState& after) {
+        Actions actions;
         if (e.kind == EventKind::kDrop || e.kind == EventKind::kDuplicate) {
             ub::Action a(e.kind == EventKind::kDrop ? spec::ActionKind::kDropMessage : spec::ActionKind::kDuplicateMessage, e.node);
             a.m = abstract_message(from_wire(e.msg));
@@ -173,6 +209,7 @@ struct RefinementCheck::Impl {
             actions.emplace_back(std::move(a), std::nullopt);
             return actions;
         }
+        if (snapshot_step(e, out, after, actions)) return actions;
         events.clear();
         recorder.step(before.nodes[e.node], input_of(before, e), raft::StepResult{after.nodes[e.node], out});
         for (const traces::Event& ev : events) {
@@ -202,7 +239,58 @@ struct RefinementCheck::Impl {
                 }
             }
         }
+        // A leader that sends a snapshot instead of AppendEntries (on a heartbeat, a proposal or
+        // a rejection) takes the spec's InstallSnapshot for that peer; the recorder leaves
+        // those sends out.
+        for (const raft::Message& m : out.messages) {
+            if (!std::holds_alternative<raft::InstallSnapshot>(m.body)) continue;
+            actions.emplace_back(ub::Action(spec::ActionKind::kInstallSnapshot, e.node, m.to.value), abstract_snapshot_message(m));
+        }
         return actions;
+    }
+
+    // The steps the recorder cannot write yet (snapshots are not in the trace format): a
+    // compaction, a restart from a snapshot, and receiving InstallSnapshot or its reply. The
+    // mapping is the recorder's for the messages they resemble. False for any other step.
+    bool snapshot_step(const Event& e, const raft::Outputs& out, const ClusterState& after, Actions& actions) {
+        const std::uint32_t i = e.node;
+        const raft::NodeState& n = before.nodes[i];
+        if (e.kind == EventKind::kCompactLog) {
+            if (!out.refused) actions.emplace_back(ub::Action(spec::ActionKind::kCompactLog, i, 0, e.value), std::nullopt);
+            return true;
+        }
+        if (e.kind == EventKind::kRestart) {
+            if (before.stored(i).snapshot.last_included_index.value == 0) return false;
+            actions.emplace_back(ub::Action(spec::ActionKind::kRestart, i), std::nullopt);
+            return true;
+        }
+        if (e.kind != EventKind::kDeliver) return false;
+        const raft::Message m = from_wire(e.msg);
+        if (!is_snapshot_message(m)) return false;
+        const ub::Message received = abstract_snapshot_message(m);
+        auto handle = [&](spec::ActionKind kind, std::optional<ub::Message> reply) {
+            ub::Action a(kind, i, m.from.value);
+            a.m = received;
+            actions.emplace_back(std::move(a), std::move(reply));
+        };
+        raft::Role role = n.role;
+        if (m.term > n.current_term) {
+            handle(spec::ActionKind::kUpdateTerm, std::nullopt);
+            role = raft::Role::kFollower;
+        }
+        std::optional<ub::Message> reply;
+        if (!out.messages.empty()) reply = abstract_message(out.messages.front());
+        if (std::holds_alternative<raft::InstallSnapshot>(m.body)) {
+            // A candidate first returns to follower (the message stays), then handles it.
+            if (m.term == n.current_term && role == raft::Role::kCandidate) handle(spec::ActionKind::kHandleInstallSnapshotRequest, std::nullopt);
+            handle(spec::ActionKind::kHandleInstallSnapshotRequest, reply);
+        } else if (m.term < n.current_term) {
+            handle(spec::ActionKind::kDropStaleResponse, std::nullopt);
+        } else {
+            handle(spec::ActionKind::kHandleInstallSnapshotResponse, std::nullopt);
+            if (after.nodes[i].commit_index != n.commit_index) actions.emplace_back(ub::Action(spec::ActionKind::kAdvanceCommitIndex, i), std::nullopt);
+        }
+        return true;
     }
 
     std::optional<RefinementFailure> check(const Event& e, const raft::Outputs& out, const ClusterState& after) {

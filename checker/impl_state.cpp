@@ -6,7 +6,18 @@
 namespace checker::impl {
 namespace {
 
-enum class Kind : std::uint8_t { kRequestVote = 1, kRequestVoteReply, kAppendEntries, kAppendEntriesReply };
+enum class Kind : std::uint8_t {
+    kRequestVote = 1,
+    kRequestVoteReply,
+    kAppendEntries,
+    kAppendEntriesReply,
+    kInstallSnapshot,
+    kInstallSnapshotReply,
+};
+
+// Bit 7 of a node's role byte (and of a stored state's vote byte): a snapshot follows. Never
+// set without one, so that the encoding of a cluster without snapshots is what it always was.
+constexpr std::uint8_t kHasSnapshot = 0x80;
 
 // Every number the encoding writes must fit its byte: the bounds keep them small, and a
 // successor is at most one step beyond the bounds.
@@ -27,8 +38,12 @@ std::uint8_t permute_mask(std::uint32_t mask, const Perm& perm) {
     return static_cast<std::uint8_t>(out);
 }
 
-void put_log(const raft::Log& log, std::string& out) {
+// The full log: its length, then every entry, the snapshot's (its data) first. Where the
+// snapshot ends is written by the caller (after the kHasSnapshot flag).
+void put_log(const raft::Log& log, const raft::Snapshot& snap, std::string& out) {
     out += static_cast<char>(byte(log.last_index().value));
+    RAFT_ASSERT(snap.data.size() == 2 * snap.last_included_index.value, "a model snapshot holds its entries");
+    out += snap.data;
     for (const raft::Entry& e : log.entries()) {
         out += static_cast<char>(byte(e.term.value));
         out += static_cast<char>(value_of(e));
@@ -38,9 +53,11 @@ void put_log(const raft::Log& log, std::string& out) {
 void put_node(const raft::NodeState& n, std::uint32_t servers, const Perm& perm, const Perm& inv, std::string& out) {
     RAFT_ASSERT(!n.leader, "the model forgets NodeState::leader");
     RAFT_ASSERT(n.last_applied == n.commit_index, "step applies everything committed");
+    const raft::LogIndex snap = n.snapshot.last_included_index;
     out += static_cast<char>(byte(n.current_term.value));
     out += static_cast<char>(id_byte(n.voted_for, perm));
-    out += static_cast<char>(static_cast<std::uint8_t>(n.role));
+    out += static_cast<char>(static_cast<std::uint8_t>(n.role) | (snap.value > 0 ? kHasSnapshot : 0));
+    if (snap.value > 0) out += static_cast<char>(byte(snap.value));
     out += static_cast<char>(byte(n.commit_index.value));
     if (n.role == raft::Role::kCandidate) out += static_cast<char>(permute_mask(n.votes_granted.bits, perm));
     if (n.role == raft::Role::kLeader) {
@@ -49,7 +66,15 @@ void put_node(const raft::NodeState& n, std::uint32_t servers, const Perm& perm,
             out += static_cast<char>(byte(n.match_index[inv[k]].value));
         }
     }
-    put_log(n.log, out);
+    put_log(n.log, n.snapshot, out);
+}
+
+void put_stored(const raft::PersistentState& st, const Perm& perm, std::string& out) {
+    const raft::LogIndex snap = st.snapshot.last_included_index;
+    out += static_cast<char>(byte(st.current_term.value));
+    out += static_cast<char>(id_byte(st.voted_for, perm) | (snap.value > 0 ? kHasSnapshot : 0));
+    if (snap.value > 0) out += static_cast<char>(byte(snap.value));
+    put_log(st.log, st.snapshot, out);
 }
 
 // Reads the encoding back; every read is checked against the end, so a corrupt frontier
@@ -65,16 +90,24 @@ struct Reader {
         const std::uint8_t b = next();
         return b == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{b - 1u});
     }
-    raft::Log log() {
-        raft::Log log;
+    // A full log of which the first `snap` entries are the snapshot's.
+    void log(raft::Log& log, raft::Snapshot& snapshot, std::uint8_t snap) {
         const std::uint8_t n = next();
-        for (std::uint8_t k = 0; k < n; ++k) {
+        RAFT_ASSERT(snap <= n, "a snapshot ends inside its full log");
+        for (std::uint8_t k = 0; k < snap; ++k) {
+            snapshot.data += static_cast<char>(next());
+            snapshot.data += static_cast<char>(next());
+        }
+        if (snap > 0) {
+            snapshot.last_included_index = raft::LogIndex{snap};
+            snapshot.last_included_term = raft::Term{static_cast<std::uint8_t>(snapshot.data[2 * snap - 2])};
+            log.reset_to(snapshot.last_included_index, snapshot.last_included_term);
+        }
+        for (std::uint8_t k = snap; k < n; ++k) {
             const std::uint8_t term = next();
             const std::uint8_t value = next();
-            log.append(value == 0 ? raft::Entry{raft::Term{term}, raft::EntryKind::kNoop, {}}
-                                  : raft::Entry{raft::Term{term}, raft::EntryKind::kCommand, command_of(value)});
+            log.append(entry_of(EntryKey{term, value}));
         }
-        return log;
     }
 };
 
@@ -89,6 +122,7 @@ std::string validate(const Params& p) {
     if (p.max_copies < 1 || p.max_copies > p.max_msgs) return "--max-copies must be 1..max-msgs";
     if (p.max_crashes > 15) return "--max-crashes must be at most 15";
     if (p.max_proposals > 15) return "--max-proposals must be at most 15";
+    if (p.max_snapshots > 15) return "--max-snapshots must be at most 15";
     return {};
 }
 
@@ -149,8 +183,18 @@ WireMsg to_wire(const raft::Message& m, const Perm& perm) {
                 put(body.conflict_term.value);
                 put(body.conflict_index.value);
                 put(body.log_length.value);
+            } else if constexpr (std::is_same_v<T, raft::InstallSnapshot>) {
+                put(static_cast<std::uint8_t>(Kind::kInstallSnapshot));
+                put(m.term.value);
+                put(body.last_included_index.value);
+                put(body.last_included_term.value);
+                RAFT_ASSERT(body.data.size() == 2 * body.last_included_index.value, "a model snapshot holds its entries");
+                for (const char c : body.data) put(static_cast<std::uint8_t>(c));
             } else {
-                RAFT_ASSERT(false, "the impl model takes no snapshots yet");
+                static_assert(std::is_same_v<T, raft::InstallSnapshotReply>);
+                put(static_cast<std::uint8_t>(Kind::kInstallSnapshotReply));
+                put(m.term.value);
+                put(body.last_included_index.value);
             }
         },
         m.body);
@@ -201,10 +245,44 @@ raft::Message from_wire(const WireMsg& w) {
             m.body = rep;
             break;
         }
+        case Kind::kInstallSnapshot: {
+            raft::InstallSnapshot is;
+            is.last_included_index = raft::LogIndex{r.next()};
+            is.last_included_term = raft::Term{r.next()};
+            for (std::uint64_t k = 0; k < 2 * is.last_included_index.value; ++k) is.data += static_cast<char>(r.next());
+            m.body = std::move(is);
+            break;
+        }
+        case Kind::kInstallSnapshotReply: m.body = raft::InstallSnapshotReply{raft::LogIndex{r.next()}}; break;
         default: RAFT_ASSERT(false, "a wire message names a known kind");
     }
     RAFT_ASSERT(r.pos == w.size(), "a wire message is read whole");
     return m;
+}
+
+std::string snapshot_data(const raft::NodeState& n, raft::LogIndex upto) {
+    std::string data;
+    for (std::uint64_t k = 1; k <= upto.value; ++k) {
+        const EntryKey e = entry_key(n, k);
+        data += static_cast<char>(e.term);
+        data += static_cast<char>(e.value);
+    }
+    return data;
+}
+
+EntryKey entry_key(const raft::Entry& e) { return EntryKey{byte(e.term.value), value_of(e)}; }
+
+EntryKey entry_key(const raft::NodeState& n, std::uint64_t index) {
+    RAFT_ASSERT(index >= 1 && index <= n.log.last_index().value, "an entry of the full log");
+    if (index > n.log.base_index().value) return entry_key(n.log.at(raft::LogIndex{index}));
+    const std::string& d = n.snapshot.data;
+    RAFT_ASSERT(d.size() >= 2 * index, "a model snapshot holds its entries");
+    return EntryKey{static_cast<std::uint8_t>(d[2 * index - 2]), static_cast<std::uint8_t>(d[2 * index - 1])};
+}
+
+raft::Entry entry_of(EntryKey k) {
+    return k.value == 0 ? raft::Entry{raft::Term{k.term}, raft::EntryKind::kNoop, {}}
+                        : raft::Entry{raft::Term{k.term}, raft::EntryKind::kCommand, command_of(k.value)};
 }
 
 raft::PersistentState ClusterState::stored(std::uint32_t i) const {
@@ -227,11 +305,7 @@ void encode_node(const raft::NodeState& n, std::uint32_t servers, std::string& o
     put_node(n, servers, id, id, out);
 }
 
-void encode_persistent(const raft::PersistentState& st, std::string& out) {
-    out += static_cast<char>(byte(st.current_term.value));
-    out += static_cast<char>(id_byte(st.voted_for, identity_perm()));
-    put_log(st.log, out);
-}
+void encode_persistent(const raft::PersistentState& st, std::string& out) { put_stored(st, identity_perm(), out); }
 
 void encode(const ClusterState& s, const Params& p, const Perm& perm, std::string& out) {
     out.clear();
@@ -246,10 +320,7 @@ void encode(const ClusterState& s, const Params& p, const Perm& perm, std::strin
     out += static_cast<char>(diverged);
     for (std::uint32_t j = 0; j < p.servers; ++j) {
         if (!s.storage[inv[j]]) continue;
-        const raft::PersistentState& st = *s.storage[inv[j]];
-        out += static_cast<char>(byte(st.current_term.value));
-        out += static_cast<char>(id_byte(st.voted_for, perm));
-        put_log(st.log, out);
+        put_stored(*s.storage[inv[j]], perm, out);
     }
     for (std::uint32_t t = 1; t <= p.max_term + 1; ++t) out += static_cast<char>(permute_mask(s.elected[t], perm));
     out += static_cast<char>(byte(s.committed.size()));
@@ -259,6 +330,7 @@ void encode(const ClusterState& s, const Params& p, const Perm& perm, std::strin
         out += static_cast<char>(c.commit_term);
     }
     out += static_cast<char>(s.proposals);
+    if (p.max_snapshots > 0) out += static_cast<char>(s.snapshots);
     out += static_cast<char>(s.alarm);
     out += static_cast<char>(byte(s.network.size()));
     const bool renamed = perm != identity_perm();
@@ -285,7 +357,9 @@ ClusterState decode(std::string_view bytes, const Params& p) {
         raft::NodeState& n = s.nodes[i];
         n.current_term = raft::Term{r.next()};
         n.voted_for = r.id();
-        n.role = static_cast<raft::Role>(r.next());
+        const std::uint8_t role = r.next();
+        n.role = static_cast<raft::Role>(role & ~kHasSnapshot);
+        const std::uint8_t snap = (role & kHasSnapshot) ? r.next() : 0;
         n.commit_index = raft::LogIndex{r.next()};
         n.last_applied = n.commit_index;
         if (n.role == raft::Role::kCandidate) n.votes_granted.bits = r.next();
@@ -297,7 +371,7 @@ ClusterState decode(std::string_view bytes, const Params& p) {
                 n.match_index[k] = raft::LogIndex{r.next()};
             }
         }
-        n.log = r.log();
+        r.log(n.log, n.snapshot, snap);
         s.restarts[i] = r.next();
     }
     const std::uint8_t diverged = r.next();
@@ -305,8 +379,9 @@ ClusterState decode(std::string_view bytes, const Params& p) {
         if (!((diverged >> i) & 1u)) continue;
         raft::PersistentState st;
         st.current_term = raft::Term{r.next()};
-        st.voted_for = r.id();
-        st.log = r.log();
+        const std::uint8_t vote = r.next();
+        st.voted_for = (vote & ~kHasSnapshot) == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{(vote & ~kHasSnapshot) - 1u});
+        r.log(st.log, st.snapshot, (vote & kHasSnapshot) ? r.next() : 0);
         s.storage[i] = std::move(st);
     }
     for (std::uint32_t t = 1; t <= p.max_term + 1; ++t) s.elected[t] = r.next();
@@ -319,6 +394,7 @@ ClusterState decode(std::string_view bytes, const Params& p) {
         s.committed.push_back(c);
     }
     s.proposals = r.next();
+    if (p.max_snapshots > 0) s.snapshots = r.next();
     s.alarm = r.next() != 0;
     const std::uint8_t msgs = r.next();
     for (std::uint8_t k = 0; k < msgs; ++k) {
@@ -335,12 +411,18 @@ ClusterState decode(std::string_view bytes, const Params& p) {
 std::string describe(const WireMsg& m) { return raft::describe(from_wire(m)); }
 
 std::string describe(const ClusterState& s, const Params& p) {
-    auto log_text = [](const raft::Log& log) {
+    // The full log; a snapshot's entries come first, then "|".
+    auto log_text = [](const raft::Log& log, const raft::Snapshot& snap) {
         std::string out = "<";
-        for (const raft::Entry& e : log.entries()) {
-            if (out.size() > 1) out += " ";
+        auto add = [&](const raft::Entry& e) {
+            if (out.size() > 1 && out.back() != '|') out += " ";
             out += "t" + std::to_string(e.term.value) + ":" + (e.kind == raft::EntryKind::kNoop ? "noop" : e.command);
+        };
+        for (std::uint64_t k = 0; k < snap.last_included_index.value; ++k) {
+            add(entry_of(EntryKey{static_cast<std::uint8_t>(snap.data[2 * k]), static_cast<std::uint8_t>(snap.data[2 * k + 1])}));
         }
+        if (snap.last_included_index.value > 0) out += " |";
+        for (const raft::Entry& e : log.entries()) add(e);
         return out + ">";
     };
     std::string out;
@@ -348,7 +430,8 @@ std::string describe(const ClusterState& s, const Params& p) {
         const raft::NodeState& n = s.nodes[i];
         out += "n" + std::to_string(i) + " = " + raft::to_string(n.role) + " term=" + std::to_string(n.current_term.value) +
                " vote=" + (n.voted_for ? "n" + std::to_string(n.voted_for->value) : "-") +
-               " commit=" + std::to_string(n.commit_index.value) + " log=" + log_text(n.log);
+               " commit=" + std::to_string(n.commit_index.value) + " log=" + log_text(n.log, n.snapshot);
+        if (n.snapshot.last_included_index.value > 0) out += " snapshot=" + std::to_string(n.snapshot.last_included_index.value);
         if (n.role == raft::Role::kCandidate) out += " votes=" + std::to_string(n.votes_granted.size());
         if (n.role == raft::Role::kLeader) {
             out += " next=[";
@@ -362,7 +445,9 @@ std::string describe(const ClusterState& s, const Params& p) {
         if (s.storage[i]) {
             const raft::PersistentState& st = *s.storage[i];
             out += "n" + std::to_string(i) + ".storage = term=" + std::to_string(st.current_term.value) +
-                   " vote=" + (st.voted_for ? "n" + std::to_string(st.voted_for->value) : "-") + " log=" + log_text(st.log) +
+                   " vote=" + (st.voted_for ? "n" + std::to_string(st.voted_for->value) : "-") +
+                   " log=" + log_text(st.log, st.snapshot) +
+                   (st.snapshot.last_included_index.value > 0 ? " snapshot=" + std::to_string(st.snapshot.last_included_index.value) : "") +
                    " (differs from memory)\n";
         }
     }
@@ -382,6 +467,7 @@ std::string describe(const ClusterState& s, const Params& p) {
     }
     out += "committed = <" + committed + ">\n";
     if (s.proposals != 0) out += "proposals = " + std::to_string(s.proposals) + "\n";
+    if (s.snapshots != 0) out += "snapshots = " + std::to_string(s.snapshots) + "\n";
     if (s.alarm) out += "alarm = raised\n";
     return out;
 }

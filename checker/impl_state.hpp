@@ -38,6 +38,7 @@ struct Params {
     // Guards: no crash or proposal event is generated beyond these.
     std::uint32_t max_crashes = 1;    // crash-and-restart events, all nodes together
     std::uint32_t max_proposals = 1;  // client proposals accepted by a leader
+    std::uint32_t max_snapshots = 0;  // log compactions (CompactLog events), all nodes together
     bool operator==(const Params&) const = default;
 };
 
@@ -45,7 +46,8 @@ struct Params {
 std::string validate(const Params& p);
 
 // A message in its canonical wire form: byte 0 is the length, then from/to, kind, term and
-// the body's fields, a byte each (entries as term, value). Ordered bytewise, so that a sorted
+// the body's fields, a byte each (entries as term, value; an InstallSnapshot's data is its
+// entries already, see snapshot_data). Ordered bytewise, so that a sorted
 // vector of them is the canonical form of the bag.
 struct WireMsg {
     static constexpr std::size_t kCapacity = 4 + 4 + 2 * (kMaxLog + 1) + 2;
@@ -67,6 +69,21 @@ raft::Message from_wire(const WireMsg& w);
 std::uint8_t value_of(const raft::Entry& e);
 raft::Command command_of(std::uint32_t value);
 
+// The model's service is the checker itself, and its snapshot is the compacted entries: two
+// bytes (term, value) per entry. So the full log of a node, snapshot included, can always be
+// rebuilt (for the invariants and the refinement's abstraction).
+std::string snapshot_data(const raft::NodeState& n, raft::LogIndex upto);
+// The entry at `index` of a node's full log (1 <= index <= last index), from the snapshot's
+// data at or below its last index, from the log above it.
+struct EntryKey {
+    std::uint8_t term = 0;
+    std::uint8_t value = 0;
+    bool operator==(const EntryKey&) const = default;
+};
+EntryKey entry_key(const raft::NodeState& n, std::uint64_t index);
+EntryKey entry_key(const raft::Entry& e);
+raft::Entry entry_of(EntryKey k);
+
 // A committed entry as the history saw it first: its term, value, and the term of the node
 // that first applied it (the entry was committed in that term or earlier).
 struct CommittedEntry {
@@ -87,6 +104,7 @@ struct ClusterState {
     std::vector<CommittedEntry> committed;  // index k+1 at position k
     std::array<std::uint8_t, kMaxServers> restarts{};  // crash-and-restart events per node
     std::uint8_t proposals = 0;
+    std::uint8_t snapshots = 0;  // CompactLog steps taken, all nodes together
     // A step raised Outputs::alarm (an input only an unsafe cluster sends).
     bool alarm = false;
     // Not part of the state: what a step observer (the refinement check) said of the

@@ -33,8 +33,6 @@ std::optional<LogIndex> Log::last_index_of_term(Term term) const {
         if (t == term) return i;
         if (t < term) return std::nullopt;
     }
-    // After compaction the base still has a known term; index 0 is no entry of any term.
-    if (base_index_ > LogIndex{} && base_term_ == term) return base_index_;
     return std::nullopt;
 }
 

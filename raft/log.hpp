@@ -48,7 +48,9 @@ public:
     // The first index holding an entry of `term`, searching down from `from`. REQUIRES: the entry
     // at `from` has term `term`.
     LogIndex first_index_of_term_at(LogIndex from) const;
-    // The last index holding an entry of `term`, if any (the base counts: its term is known).
+    // The last stored index holding an entry of `term`, if any. The base is not searched: the
+    // leader's fast backup then falls back to XIndex, as the spec's HandleAppendEntriesResponse
+    // does (it searches above the snapshot only), and the follower gets a snapshot if needed.
     std::optional<LogIndex> last_index_of_term(Term term) const;
     // Entries [from, last_index()], for sending. REQUIRES: first_index() <= from.
     std::vector<Entry> slice_from(LogIndex from) const;

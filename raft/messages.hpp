@@ -56,7 +56,8 @@ struct InstallSnapshot {
 };
 
 // Echoes the request's index, so that the leader knows what the follower now holds even when
-// replies arrive late or twice.
+// replies arrive late or twice (0 in the answer to a request of a stale term: nothing was
+// installed, and the reply's term deposes the sender).
 struct InstallSnapshotReply {
     LogIndex last_included_index;
     bool operator==(const InstallSnapshotReply&) const = default;

@@ -32,8 +32,9 @@ void reply_stale(StepContext& c, const Message& m) {
         c.send(m.from, RequestVoteReply{false});
     } else if (std::holds_alternative<AppendEntries>(m.body)) {
         c.send(m.from, AppendEntriesReply{false, LogIndex{}, Term{}, LogIndex{}, c.s.log.last_index()});
-    } else if (const auto* is = std::get_if<InstallSnapshot>(&m.body)) {
-        c.send(m.from, InstallSnapshotReply{is->last_included_index});
+    } else if (std::holds_alternative<InstallSnapshot>(m.body)) {
+        // Index 0: nothing was installed (as the spec's reply to a stale snapshot says).
+        c.send(m.from, InstallSnapshotReply{LogIndex{}});
     }
     // Replies from a stale term answer nothing this node is still waiting for: drop them.
 }

@@ -38,10 +38,26 @@ TEST(ImplCli, PlantedBugIsCaughtWrittenAndReplayed) {
     std::filesystem::remove(path);
 }
 
+// A snapshot bug's counterexample is written and replayed with its --max-snapshots bound.
+TEST(ImplCli, SnapshotBugIsCaughtWrittenAndReplayed) {
+    const std::string path = (std::filesystem::temp_directory_path() / "raftcheck-impl-cli-snapshot-test.ndjson").string();
+    const CliRun r = run_cli(
+        "explore --model impl --max-log 2 --max-crashes 0 --max-proposals 2 --max-snapshots 1 --symmetry --threads 1 "
+        "--no-refinement --plant-bug CompactUncommitted --trace " + path);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("VIOLATION of SnapshotCommitted: a behaviour of 13 states"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("CompactLog n"), std::string::npos) << r.output;
+    const CliRun replay = run_cli("replay " + path);
+    EXPECT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_NE(replay.output.find("the last state violates SnapshotCommitted"), std::string::npos) << replay.output;
+    std::filesystem::remove(path);
+}
+
 TEST(ImplCli, BadInputExitsTwo) {
     EXPECT_EQ(run_cli(std::string(kSmall) + " --plant-bug NoSuchBug").exit_code, 2);
     EXPECT_EQ(run_cli("explore --model impl --max-log 7").exit_code, 2);
     EXPECT_EQ(run_cli("explore --model impl --max-crashes 99").exit_code, 2);
+    EXPECT_EQ(run_cli("explore --model impl --max-snapshots 99").exit_code, 2);
 }
 
 TEST(ImplCli, JsonCarriesTheStatistics) {

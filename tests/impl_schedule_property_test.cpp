@@ -1,6 +1,6 @@
 // RapidCheck over cluster schedules: random sequences of cluster events (deliver, drop or
-// duplicate message k, election and heartbeat timeouts, proposals, crash-restarts, partitions
-// and heals) over 3 to 5 real raft::step nodes, far longer than exhaustive search reaches.
+// duplicate message k, election and heartbeat timeouts, proposals, crash-restarts, log
+// compactions, partitions and heals) over 3 to 5 real raft::step nodes, far longer than exhaustive search reaches.
 //
 // After every event: every invariant of the impl model holds, the step refines the spec, the
 // state's encoding round-trips; replaying the schedule gives the same states (determinism).
@@ -65,6 +65,7 @@ Params schedule_params(std::uint32_t servers) {
     p.max_copies = 16;
     p.max_crashes = 15;
     p.max_proposals = 15;
+    p.max_snapshots = 15;
     return p;
 }
 
@@ -74,6 +75,7 @@ struct Outcome {
     bool committed = false;
     bool crashed = false;
     bool partitioned = false;
+    bool compacted = false;
     bool violated = false;
     std::string property;
     std::size_t events = 0;
@@ -106,7 +108,7 @@ Outcome run_schedule(StepFn step, const std::string& bug, bool check_determinism
     Undo undo;
     std::string a, b;
     for (const std::uint32_t choice : choices) {
-        std::vector<Event> deliver, fault, timeout, heartbeat, propose, restart;
+        std::vector<Event> deliver, fault, timeout, heartbeat, propose, restart, compact;
         for_each_event(s, p, [&](const Event& e) {
             const raft::NodeState& n = s.nodes[e.node];
             switch (e.kind) {
@@ -125,11 +127,12 @@ Outcome run_schedule(StepFn step, const std::string& bug, bool check_determinism
                     if (n.log.last_index().value < p.max_log && s.network.size() < kMaxNetwork) propose.push_back(e);
                     break;
                 case EventKind::kRestart: restart.push_back(e); break;
+                case EventKind::kCompactLog: compact.push_back(e); break;
             }
         });
         // Weights: deliveries dominate so that elections finish and entries commit.
         const std::vector<std::pair<int, std::vector<Event>*>> groups = {
-            {24, &deliver}, {4, &heartbeat}, {4, &propose}, {2, &timeout}, {1, &fault}, {1, &restart}};
+            {24, &deliver}, {4, &heartbeat}, {4, &propose}, {2, &timeout}, {1, &fault}, {1, &restart}, {1, &compact}};
         int total = 1;  // partition or heal
         for (const auto& [w, g] : groups) total += g->empty() ? 0 : w;
         int pick = static_cast<int>(choice % static_cast<std::uint32_t>(total));
@@ -159,6 +162,7 @@ Outcome run_schedule(StepFn step, const std::string& bug, bool check_determinism
         ++o.events;
         ++events_checked;
         o.crashed |= e.kind == EventKind::kRestart;
+        o.compacted |= e.kind == EventKind::kCompactLog;
         for (const raft::NodeState& n : s.nodes) {
             o.elected |= n.role == raft::Role::kLeader;
             o.committed |= n.commit_index.value > 0;
@@ -208,6 +212,7 @@ rc::detail::TestResult check_schedules(StepFn step, const std::string& bug, int 
             RC_CLASSIFY(o.committed, "entry committed");
             RC_CLASSIFY(o.crashed, "crash");
             RC_CLASSIFY(o.partitioned, "partition");
+            RC_CLASSIFY(o.compacted, "compaction");
             RC_ASSERT(!o.violated);
         },
         metadata, params);
@@ -257,7 +262,8 @@ TEST_P(PlantedBugSchedules, AreCaughtAndShrunk) {
 INSTANTIATE_TEST_SUITE_P(RapidCheck, PlantedBugSchedules,
                          ::testing::Values(ImplBug::kForgetVoteOnRestart, ImplBug::kVoteWithoutUpToDateCheck,
                                            ImplBug::kCommitEarlierTermByCount, ImplBug::kTruncateOnStaleAppend,
-                                           ImplBug::kCountStaleVote, ImplBug::kCommitIndexGoesBack, ImplBug::kBackupTrustsHint),
+                                           ImplBug::kCountStaleVote, ImplBug::kCommitIndexGoesBack, ImplBug::kBackupTrustsHint,
+                                           ImplBug::kCompactUncommitted, ImplBug::kInstallSnapshotRollsBackCommit),
                          [](const ::testing::TestParamInfo<ImplBug>& info) { return std::string(bug_name(info.param)); });
 
 }  // namespace

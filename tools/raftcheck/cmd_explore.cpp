@@ -65,6 +65,7 @@ int run_impl(const ExploreFlags& f) {
     if (f.max_msgs_given) r.params.max_msgs = f.params.max_msgs;  // else the impl model's own default
     r.params.max_crashes = f.max_crashes;
     r.params.max_proposals = f.max_proposals;
+    r.params.max_snapshots = f.params.max_snapshots;
     r.symmetry = f.symmetry;
     r.refinement = f.refinement;
     r.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -233,7 +234,7 @@ Runner add_explore_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--max-msgs", f->params.max_msgs, "Bound: sum of all counts in the bag <= M")->check(CLI::Range(1u, 7u))->capture_default_str();
     cmd->add_option("--max-snapshots", f->params.max_snapshots,
-                    "--model raft: at most S CompactLog steps in a behaviour (0: no snapshots, the model as without them)")
+                    "--model raft and impl: at most S CompactLog steps in a behaviour (0: no snapshots, the model as without them)")
         ->check(CLI::Range(0u, spec::kMaxSnapshots))
         ->capture_default_str();
     cmd->add_option("--max-depth", f->max_depth, "Bound: explore at most D levels (0: none)");

@@ -25,18 +25,19 @@ using checker::detail::with_commas;
 nlohmann::json params_json(const impl::Params& p) {
     return {{"servers", p.servers},       {"values", p.values},           {"max_term", p.max_term},
             {"max_log", p.max_log},       {"max_msgs", p.max_msgs},       {"max_copies", p.max_copies},
-            {"max_crashes", p.max_crashes}, {"max_proposals", p.max_proposals}};
+            {"max_crashes", p.max_crashes}, {"max_proposals", p.max_proposals}, {"max_snapshots", p.max_snapshots}};
 }
 
 void print_bounds(const ImplExploreRequest& r, const char* mode) {
     const impl::Params& p = r.params;
     std::printf("raftcheck explore --model impl: %u servers, each running the real raft::step (raft/), under every\n"
                 "interleaving of message delivery, loss and duplication, election and heartbeat timeouts, client\n"
-                "proposals and crash-restarts, within these bounds:\n",
-                p.servers);
+                "proposals, crash-restarts%s, within these bounds:\n",
+                p.servers, p.max_snapshots > 0 ? " and log compactions (snapshots)" : "");
     std::printf("  terms <= %u, logs <= %u entries, <= %u messages in flight (<= %u copies of one), <= %u crash(es) in all,\n"
-                "  <= %u client proposal(s) of %u value(s)\n",
-                p.max_term, p.max_log, p.max_msgs, p.max_copies, p.max_crashes, p.max_proposals, p.values);
+                "  <= %u client proposal(s) of %u value(s)%s\n",
+                p.max_term, p.max_log, p.max_msgs, p.max_copies, p.max_crashes, p.max_proposals, p.values,
+                p.max_snapshots > 0 ? (", <= " + std::to_string(p.max_snapshots) + " compaction(s) in all").c_str() : "");
     std::printf("%s on %u thread(s)%s%s%s\n\n", mode, r.simulate > 0 || r.dfs ? 1u : r.threads, r.symmetry ? ", symmetry (states that differ only by node names count once)" : "",
                 r.max_depth ? (", depth bound " + std::to_string(r.max_depth)).c_str() : "",
                 r.refinement ? "" : ", refinement off");

@@ -32,6 +32,7 @@ void write_impl_behaviour(std::ostream& out, const impl::Params& p, const std::s
                                    {"max_term", p.max_term},        {"max_log", p.max_log},
                                    {"max_msgs", p.max_msgs},        {"max_copies", p.max_copies},
                                    {"max_crashes", p.max_crashes},  {"max_proposals", p.max_proposals},
+                                   {"max_snapshots", p.max_snapshots},
                                    {"refinement", refinement},      {"plant_bug", plant_bug},
                                    {"violation", violation}};
     out << header.dump() << "\n";
@@ -70,6 +71,7 @@ int replay_impl(const std::string& first_line, std::istream& in, const std::stri
         p.max_copies = number(h, "max_copies");
         p.max_crashes = number(h, "max_crashes");
         p.max_proposals = number(h, "max_proposals");
+        p.max_snapshots = h.value("max_snapshots", 0u);  // files written before snapshots have none
         if (const std::string bad = impl::validate(p); !bad.empty()) throw BadFile{1, bad};
         const std::string bug_name = h.value("plant_bug", "");
         const std::string violation = h.value("violation", "");
