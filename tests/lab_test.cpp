@@ -57,6 +57,18 @@ TEST(Lab2D, TesterSnapshotRoundTripsAndRejectsWhatItNeverWrites) {
     EXPECT_TRUE(sim::decode_tester_snapshot("0 ").has_value());
 }
 
+// RaftStateSize as the 2D and 3B bounds count it: 32 bytes of term, vote and log base, 13 an
+// entry plus its command; the snapshot not at all.
+TEST(Lab2D, RaftStateBytesCountHardStateAndLogOnly) {
+    raft::PersistentState storage;
+    EXPECT_EQ(sim::raft_state_bytes(storage), 32u);
+    storage.log.append(raft::Entry{raft::Term{1}, raft::EntryKind::kCommand, "ab"});
+    storage.log.append(raft::Entry{raft::Term{1}, raft::EntryKind::kNoop, ""});
+    EXPECT_EQ(sim::raft_state_bytes(storage), 32u + 15u + 13u);
+    storage.snapshot.data = std::string(1000, 'x');
+    EXPECT_EQ(sim::raft_state_bytes(storage), 60u);
+}
+
 // Counts the compactions the nodes accepted and the snapshots they handed up.
 class SnapshotCounter : public sim::StepObserver {
 public:
