@@ -1,8 +1,11 @@
 #include "kv/server.hpp"
 
+#include "kv/snapshot.hpp"
+
 namespace kv {
 
-Server::Server(ApplyFn apply) : apply_(std::move(apply)) {
+Server::Server(ApplyFn apply, std::int64_t maxraftstate) : apply_(std::move(apply)), maxraftstate_(maxraftstate) {
+    RAFT_ASSERT(maxraftstate_ >= -1, "maxraftstate is a size in bytes, or -1 for never");
     if (!apply_) apply_ = [](StateMachine& sm, const Op& op) { return sm.apply(op); };
 }
 
@@ -45,6 +48,30 @@ std::vector<Reply> Server::applied(const raft::Applied& a) {
     pending_.erase(it);
     RAFT_ASSERT(pending_.empty() || pending_.begin()->first > last_applied_, "nothing pending at or below the applied index");
     return replies;
+}
+
+std::vector<Reply> Server::install_snapshot(const raft::Snapshot& snapshot) {
+    RAFT_ASSERT(snapshot.last_included_index > last_applied_, "a snapshot handed up moves the service forward");
+    std::optional<StateMachine> state = decode_snapshot(snapshot.data);
+    RAFT_ASSERT(state.has_value(), "every snapshot in raft's storage is an encoded state machine");
+    state_machine_ = std::move(*state);
+    last_applied_ = snapshot.last_included_index;
+    snapshot_index_ = snapshot.last_included_index;
+    std::vector<Reply> replies;
+    while (!pending_.empty() && pending_.begin()->first <= last_applied_) {
+        replies.push_back(reply_to(pending_.begin()->second.request, Err::kWrongLeader));
+        pending_.erase(pending_.begin());
+    }
+    return replies;
+}
+
+std::optional<raft::CompactLog> Server::compaction(std::size_t raft_state_bytes) {
+    if (maxraftstate_ < 0 || raft_state_bytes <= static_cast<std::size_t>(maxraftstate_)) return std::nullopt;
+    // Nothing applied since the last snapshot: compacting again would not shrink the log (what
+    // is left is not applied yet), and raft refuses an index not past its snapshot.
+    if (last_applied_ <= snapshot_index_) return std::nullopt;
+    snapshot_index_ = last_applied_;
+    return raft::CompactLog{last_applied_, encode_snapshot(state_machine_)};
 }
 
 std::vector<Reply> Server::raft_status(raft::Term term, bool leader) {

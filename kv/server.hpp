@@ -18,9 +18,17 @@
 // A request to a leader cut off from the majority is never answered; the clerk's timeout
 // covers it. Nothing pending survives a crash (a restarted server has no pending requests).
 //
-// THE RECOVERY PATH. A server starts empty and rebuilds the store and the sessions by
-// applying the log from index 1, as the raft node re-applies it after Restart (no snapshots
-// yet).
+// SNAPSHOTS. With maxraftstate >= 0, the server watches the size of its raft node's persisted
+// state (hard state and log; the runtime measures it, as 6.824's persister.RaftStateSize()):
+// once that is above maxraftstate after applying, it encodes its whole state (store and
+// sessions, kv/snapshot.hpp) and asks the node to compact its log up to the last index it
+// applied (raft::CompactLog). The node hands a snapshot back (Outputs::apply_snapshot) when a
+// leader installed one, or on restart from storage; the server then replaces its whole state
+// with the snapshot's and applies on from the index after it.
+//
+// THE RECOVERY PATH. A server starts empty; the restarted raft node hands up its stored
+// snapshot, if any, and re-applies the log after it as commitIndex moves up again, which
+// rebuilds the store and the sessions exactly as they were.
 
 #include <functional>
 #include <map>
@@ -39,7 +47,9 @@ using ApplyFn = std::function<std::optional<std::string>(StateMachine&, const Op
 
 class Server {
 public:
-    explicit Server(ApplyFn apply = {});
+    // maxraftstate: the persisted raft state, in bytes, above which the server snapshots;
+    // -1: never (6.824's convention).
+    explicit Server(ApplyFn apply = {}, std::int64_t maxraftstate = -1);
 
     // The command to propose to the raft node for a request.
     static raft::Command command_for(const Request& request) { return encode(request.op); }
@@ -51,6 +61,18 @@ public:
     // One entry the raft node applied (in log order). Returns the replies it settles.
     std::vector<Reply> applied(const raft::Applied& applied);
 
+    // The raft node handed up a snapshot (Outputs::apply_snapshot): the state becomes the
+    // snapshot's, and entries apply on from the index after it. Pending requests at or below
+    // that index are answered kWrongLeader: their outcome is inside the snapshot, and the
+    // clerk's retry is answered from the session. REQUIRES: the snapshot is past everything
+    // applied, and it decodes (only servers make snapshots: a malformed one is a bug).
+    std::vector<Reply> install_snapshot(const raft::Snapshot& snapshot);
+
+    // Asked after the raft node's applied entries were handed over, with the size of the
+    // node's persisted raft state in bytes. The compaction to step the node with, when the
+    // state is above maxraftstate and something was applied since the last snapshot.
+    std::optional<raft::CompactLog> compaction(std::size_t raft_state_bytes);
+
     // The raft node's term and role after a step. Returns the replies to pending requests that
     // can no longer be answered here.
     std::vector<Reply> raft_status(raft::Term term, bool leader);
@@ -58,6 +80,8 @@ public:
     const StateMachine& state_machine() const { return state_machine_; }
     StateMachine& state_machine_for_testing() { return state_machine_; }
     raft::LogIndex last_applied() const { return last_applied_; }
+    // The index of the last snapshot taken or installed (0: none).
+    raft::LogIndex snapshot_index() const { return snapshot_index_; }
     std::size_t pending() const { return pending_.size(); }
 
 private:
@@ -68,8 +92,10 @@ private:
     static Reply reply_to(const Request& request, Err err, std::string value = {});
 
     ApplyFn apply_;
+    std::int64_t maxraftstate_;
     StateMachine state_machine_;
     raft::LogIndex last_applied_;
+    raft::LogIndex snapshot_index_;
     // By log index. All from the node's current term while it leads (raft_status clears the
     // rest), so one index holds at most one request.
     std::map<raft::LogIndex, Pending> pending_;

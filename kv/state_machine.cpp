@@ -21,6 +21,11 @@ std::string Store::get(const std::string& key) const {
     return it == values_.end() ? std::string() : it->second;
 }
 
+StateMachine::StateMachine(Store store, std::map<ClientId, Session> sessions, std::uint64_t executed)
+    : store_(std::move(store)), sessions_(std::move(sessions)), executed_(executed) {
+    for (const auto& [client, session] : sessions_) RAFT_ASSERT(session.last_seq >= 1, "a session exists once it executed");
+}
+
 std::optional<std::string> StateMachine::apply(const Op& op) {
     RAFT_ASSERT(op.seq > 0, "clerks number operations from 1");
     Session& session = sessions_[op.client];

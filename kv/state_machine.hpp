@@ -24,11 +24,15 @@ namespace kv {
 // The bare map. execute() is what an operation does, with no memory of who asked.
 class Store {
 public:
+    Store() = default;
+    explicit Store(std::map<std::string, std::string> values) : values_(std::move(values)) {}
     // Get: the value ("" for a missing key). Put, Append: "" (they answer nothing).
     std::string execute(const Op& op);
     // The value of `key`, "" if missing.
     std::string get(const std::string& key) const;
     std::size_t size() const { return values_.size(); }
+    // In key order: what a snapshot encodes (kv/snapshot.hpp).
+    const std::map<std::string, std::string>& values() const { return values_; }
     bool operator==(const Store&) const = default;
 
 private:
@@ -43,6 +47,11 @@ struct Session {
 
 class StateMachine {
 public:
+    StateMachine() = default;
+    // The state a snapshot carries (kv/snapshot.hpp). REQUIRES: every session has executed an
+    // operation (last_seq >= 1), as apply() leaves them.
+    StateMachine(Store store, std::map<ClientId, Session> sessions, std::uint64_t executed);
+
     // Applies `op` under the dedup rule above. Returns the answer for the client, or nothing
     // for a late duplicate of an operation the client has finished.
     std::optional<std::string> apply(const Op& op);

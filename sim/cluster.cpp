@@ -2,10 +2,21 @@
 
 #include <cstdio>
 
+#include "sim/tester_snapshot.hpp"
+
 namespace sim {
 
 std::string command_string(const raft::Entry& e) {
     return e.kind == raft::EntryKind::kNoop ? std::string("<noop>") : e.command;
+}
+
+std::size_t raft_state_bytes(const raft::PersistentState& storage) {
+    constexpr std::size_t kNumberBytes = 8;
+    constexpr std::size_t kEntryHeaderBytes = kNumberBytes + 1 + 4;  // term, kind, command length
+    // Term and vote; the log's base index and term (what the log starts after).
+    std::size_t size = 4 * kNumberBytes;
+    for (const raft::Entry& e : storage.log.entries()) size += kEntryHeaderBytes + e.command.size();
+    return size;
 }
 
 Cluster::Cluster(ClusterOptions options) : options_(std::move(options)), rng_(options_.seed) {
@@ -122,7 +133,7 @@ void Cluster::deliver(std::uint64_t slot) {
     step_node(f.message.to.value, raft::Input{std::move(f.message)});
 }
 
-std::optional<raft::LogIndex> Cluster::step_node(std::uint32_t i, const raft::Input& input) {
+raft::Outputs Cluster::step_node(std::uint32_t i, const raft::Input& input) {
     Node& n = nodes_[i];
     RAFT_ASSERT(n.alive, "a crashed node takes no steps");
     ++stats_.steps;
@@ -139,16 +150,23 @@ std::optional<raft::LogIndex> Cluster::step_node(std::uint32_t i, const raft::In
     if (options_.observer) options_.observer->stepped(before, input, r);
     n.state = std::move(r.state);
     handle_outputs(i, r.outputs);
-    return r.outputs.proposal_index;
+    return std::move(r.outputs);
 }
 
 void Cluster::handle_outputs(std::uint32_t i, const raft::Outputs& out) {
     Node& n = nodes_[i];
-    // The ordering contract of raft/io.hpp: persist, then send, then apply.
+    // The ordering contract of raft/io.hpp: persist, then send, then apply (a snapshot first).
     raft::apply_persist(n.storage, out.persist);
     for (const raft::Message& m : out.messages) send(m);
-    if (out.apply_snapshot) apply_snapshot(i, *out.apply_snapshot);
+    if (out.apply_snapshot) ingest_snapshot(i, *out.apply_snapshot);
     for (const raft::Applied& a : out.apply) check_apply(i, a);
+    if (options_.tester_snapshots && n.alive) {
+        // applierSnap snapshots right after applying an index k with (k+1) % interval == 0;
+        // here after the whole step's entries, so that the compaction is a step of its own.
+        for (const raft::Applied& a : out.apply) {
+            if ((a.index.value + 1) % kSnapshotInterval == 0) tester_compact(i, a.index);
+        }
+    }
     for (const raft::Notice& notice : out.notices) {
         log(1, "n" + std::to_string(i) + ": " + raft::describe(notice));
         if (notice.kind == raft::NoticeKind::kBecameCandidate) ++stats_.elections_started;
@@ -188,16 +206,50 @@ void Cluster::check_apply(std::uint32_t i, const raft::Applied& a) {
     ++stats_.entries_applied;
 }
 
-// 6.824's applierSnap: the service takes the snapshot's state, and the next entry it applies
-// is the one right after the snapshot. The data is opaque here (the service's encoding), so
-// the commands it covers stay as they were applied; the snapshot never moves the applier back.
-void Cluster::apply_snapshot(std::uint32_t i, const raft::Snapshot& snap) {
+// A snapshot handed up replaces what the service applied, up to its index: the applier goes
+// on from the next index. It never moves the applier back (that would undo applied entries).
+void Cluster::ingest_snapshot(std::uint32_t i, const raft::Snapshot& snapshot) {
     Node& n = nodes_[i];
-    if (snap.last_included_index.next() < n.next_apply_index) {
-        throw SimFailure("server " + std::to_string(i) + " snapshot at " + raft::to_string(snap.last_included_index) +
-                         " moves the applier back (next index " + raft::to_string(n.next_apply_index) + ")");
+    const raft::LogIndex index = snapshot.last_included_index;
+    if (index.next() < n.next_apply_index) {
+        throw SimFailure("server " + std::to_string(i) + " was handed a snapshot at " + raft::to_string(index) +
+                         " after applying up to " + raft::to_string(n.next_apply_index.prev()));
     }
-    n.next_apply_index = snap.last_included_index.next();
+    if (options_.tester_snapshots) {
+        // config.go's ingestSnap.
+        const std::optional<TesterSnapshot> snap = decode_tester_snapshot(snapshot.data);
+        if (!snap) throw SimFailure("server " + std::to_string(i) + " snapshot decode error");
+        if (snap->index != index) throw SimFailure("server " + std::to_string(i) + " snapshot doesn't match m.SnapshotIndex");
+        n.applied.assign(snap->commands.begin(), snap->commands.end());
+    }
+    log(1, "n" + std::to_string(i) + " installed a snapshot at " + raft::to_string(index));
+    n.next_apply_index = index.next();
+    ++stats_.snapshots_installed;
+}
+
+// applierSnap's rf.Snapshot(index, (index, commands up to index)).
+void Cluster::tester_compact(std::uint32_t i, raft::LogIndex index) {
+    std::vector<raft::Command> commands;
+    commands.reserve(index.value);
+    for (std::uint64_t k = 0; k < index.value; ++k) {
+        const std::optional<raft::Command>& c = nodes_[i].applied.at(k);
+        RAFT_ASSERT(c.has_value(), "the tester applied every index up to the one it snapshots");
+        commands.push_back(*c);
+    }
+    if (!compact(i, index, encode_tester_snapshot(index, commands))) {
+        throw SimFailure("server " + std::to_string(i) + " refused Snapshot(" + raft::to_string(index) +
+                         ") of an applied index");
+    }
+}
+
+bool Cluster::compact(std::uint32_t i, raft::LogIndex index, std::string snapshot) {
+    const raft::Outputs out = step_node(i, raft::CompactLog{index, std::move(snapshot)});
+    if (out.refused) {
+        log(1, "n" + std::to_string(i) + " refused to compact at " + raft::to_string(index) + ": " + *out.refused);
+        return false;
+    }
+    ++stats_.snapshots_taken;
+    return true;
 }
 
 std::pair<std::uint32_t, std::optional<raft::Command>> Cluster::n_committed(raft::LogIndex index) const {
@@ -254,7 +306,7 @@ void Cluster::restart(std::uint32_t i) {
 Cluster::StartResult Cluster::start(std::uint32_t i, const raft::Command& command) {
     Node& n = nodes_[i];
     if (!n.alive) return {std::nullopt, raft::Term{}};
-    const std::optional<raft::LogIndex> index = step_node(i, raft::Propose{command});
+    const std::optional<raft::LogIndex> index = step_node(i, raft::Propose{command}).proposal_index;
     return {index, n.state.current_term};
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A deterministic cluster of raft::step nodes: virtual time in milliseconds, one seeded PRNG,
-// an event queue (message deliveries and timers), stable storage per node, and the 6.824
-// applier checks on every applied entry. Everything a scenario does goes through here.
+// an event queue (message deliveries and timers), stable storage per node (hard state, log and
+// snapshot), and the 6.824 applier checks on every applied entry and every snapshot handed
+// up. Everything a scenario does goes through here.
 
 #include <cstdint>
 #include <functional>
@@ -54,6 +55,12 @@ struct ClusterOptions {
     std::function<void(const std::string&)> log;  // where verbose lines go (default: stderr)
     StepFn step;  // empty: raft::step
     StepObserver* observer = nullptr;  // not owned
+    // config.go's applierSnap (the 2D tests): the cluster's applier, the tester's "service",
+    // snapshots its applied commands every kSnapshotInterval entries (sim/tester_snapshot.hpp)
+    // and reads apply_snapshot back as such a snapshot. Off: apply_snapshot only moves the
+    // applier on (a service above the cluster, as the key/value lab, reads it) and the
+    // cluster never compacts by itself.
+    bool tester_snapshots = false;
 };
 
 struct ClusterStats {
@@ -67,7 +74,14 @@ struct ClusterStats {
     std::uint64_t restarts = 0;
     std::uint64_t disconnects = 0;
     std::uint64_t entries_applied = 0;
+    std::uint64_t snapshots_taken = 0;      // CompactLog inputs the node accepted
+    std::uint64_t snapshots_installed = 0;  // apply_snapshot outputs (from a leader or on restart)
 };
+
+// 6.824's persister.RaftStateSize(): the bytes of the persisted hard state and log, as a plain
+// binary encoding takes them (8 bytes a number, 1 an entry kind, 4 a command's length); the
+// snapshot is not counted. What the 2D and 3B tests bound.
+std::size_t raft_state_bytes(const raft::PersistentState& storage);
 
 class Cluster {
 public:
@@ -101,6 +115,10 @@ public:
         raft::Term term;
     };
     StartResult start(std::uint32_t i, const raft::Command& command);
+    // 6.824's Snapshot(index, snapshot): the service at node i holds everything up to `index`.
+    // Returns whether the node accepted (raft refuses an index not committed or not past its
+    // snapshot). REQUIRES: node i is alive.
+    bool compact(std::uint32_t i, raft::LogIndex index, std::string snapshot);
 
     // ---- observation ----
     std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
@@ -108,6 +126,9 @@ public:
     bool connected(std::uint32_t i) const { return nodes_[i].connected; }
     const raft::NodeState& state(std::uint32_t i) const { return nodes_[i].state; }
     const raft::PersistentState& storage(std::uint32_t i) const { return nodes_[i].storage; }
+    // config.go's RaftStateSize and the snapshot's size, of node i's stable storage.
+    std::size_t raft_state_size(std::uint32_t i) const { return raft_state_bytes(nodes_[i].storage); }
+    std::size_t snapshot_size(std::uint32_t i) const { return nodes_[i].storage.snapshot.data.size(); }
     // Commands node i has applied, by index (kept across restarts, as 6.824's cfg.logs are).
     const std::vector<std::optional<raft::Command>>& applied(std::uint32_t i) const { return nodes_[i].applied; }
     // How many servers applied `index`, and the command (6.824's nCommitted). Throws on
@@ -157,12 +178,13 @@ private:
     void schedule(Millis at, EventKind kind, std::uint32_t node, std::uint64_t tag);
     void arm_election_timer(std::uint32_t i);
     void deliver(std::uint64_t slot);
-    // Returns the index of an accepted proposal, if the input was one.
-    std::optional<raft::LogIndex> step_node(std::uint32_t i, const raft::Input& input);
+    // The step's outputs, after the cluster has acted on them.
+    raft::Outputs step_node(std::uint32_t i, const raft::Input& input);
     void handle_outputs(std::uint32_t i, const raft::Outputs& out);
     void send(const raft::Message& m);
     void check_apply(std::uint32_t i, const raft::Applied& a);
-    void apply_snapshot(std::uint32_t i, const raft::Snapshot& snap);
+    void ingest_snapshot(std::uint32_t i, const raft::Snapshot& snapshot);
+    void tester_compact(std::uint32_t i, raft::LogIndex index);
 
     ClusterOptions options_;
     Rng rng_;

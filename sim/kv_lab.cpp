@@ -20,13 +20,14 @@ KvLab::KvLab(std::uint32_t servers, std::uint64_t seed, bool unreliable, KvLabOp
       rng_(seed ^ 0x6a09e667f3bcc908ull),
       net_rng_(seed ^ 0xbb67ae8584caa73bull),
       servers_(servers) {
-    for (ServerSlot& s : servers_) s.server = std::make_unique<kv::Server>(options_.apply);
+    for (ServerSlot& s : servers_) s.server = std::make_unique<kv::Server>(options_.apply, options_.maxraftstate);
     set_unreliable(unreliable);
 }
 
 KvLab::~KvLab() {
     if (options_.virtual_time_out != nullptr) *options_.virtual_time_out = now();
     if (options_.history_out != nullptr) *options_.history_out = history_;
+    if (options_.cluster_stats_out != nullptr) *options_.cluster_stats_out = cluster_.stats();
 }
 
 void KvLab::fail(const std::string& why) const {
@@ -36,24 +37,39 @@ void KvLab::fail(const std::string& why) const {
 // ---- the event loop ----
 
 void KvLab::stepped(const raft::NodeState& before, const raft::Input&, const raft::StepResult& result) {
-    applied_.push_back(Applied{before.config.id.value, result.outputs.apply, result.state.current_term,
-                               result.state.role == raft::Role::kLeader});
+    applied_.push_back(Applied{before.config.id.value, result.outputs.apply_snapshot, result.outputs.apply,
+                               result.state.current_term, result.state.role == raft::Role::kLeader});
 }
 
-// Hands each buffered raft step to its server: first the entries it applied (they may answer
-// pending requests with their results), then its term and role (which may answer the rest
-// with kWrongLeader).
+// Hands each buffered raft step to its server (a compaction the server asks for is one more
+// step, buffered behind the others).
 void KvLab::drain() {
     for (std::size_t k = 0; k < applied_.size(); ++k) {
         const Applied a = std::move(applied_[k]);
-        kv::Server* server = servers_[a.node].server.get();
-        RAFT_ASSERT(server != nullptr, "only a running server's raft node steps");
-        for (const raft::Applied& entry : a.entries) {
-            for (const kv::Reply& r : server->applied(entry)) send_reply(a.node, r);
-        }
-        for (const kv::Reply& r : server->raft_status(a.term, a.leader)) send_reply(a.node, r);
+        hand_over(a);
     }
     applied_.clear();
+}
+
+// One raft step's outputs to its server: first a snapshot and the entries it applied (they
+// may answer pending requests with their results), then, when its raft state has grown past
+// maxraftstate, a compaction; then its term and role (which may answer the rest with
+// kWrongLeader).
+void KvLab::hand_over(const Applied& a) {
+    kv::Server* server = servers_[a.node].server.get();
+    RAFT_ASSERT(server != nullptr, "only a running server's raft node steps");
+    if (a.snapshot) {
+        for (const kv::Reply& r : server->install_snapshot(*a.snapshot)) send_reply(a.node, r);
+    }
+    for (const raft::Applied& entry : a.entries) {
+        for (const kv::Reply& r : server->applied(entry)) send_reply(a.node, r);
+    }
+    if (options_.maxraftstate >= 0 && !a.entries.empty()) {
+        if (std::optional<raft::CompactLog> c = server->compaction(cluster_.raft_state_size(a.node))) {
+            cluster_.compact(a.node, c->index, std::move(c->snapshot));
+        }
+    }
+    for (const kv::Reply& r : server->raft_status(a.term, a.leader)) send_reply(a.node, r);
 }
 
 Millis KvLab::next_service_time() const {
@@ -264,9 +280,9 @@ void KvLab::shutdown_server(std::uint32_t i) {
 
 void KvLab::start_server(std::uint32_t i) {
     if (servers_[i].server) shutdown_server(i);
-    // Empty: the restarted raft node re-applies its log from index 1, and the server
-    // rebuilds the store and the sessions from it.
-    servers_[i].server = std::make_unique<kv::Server>(options_.apply);
+    // Empty: the restarted raft node hands up its snapshot, if any, and re-applies its log
+    // after it; the server rebuilds the store and the sessions from them.
+    servers_[i].server = std::make_unique<kv::Server>(options_.apply, options_.maxraftstate);
     cluster_.restart(i);
     drain();
 }
@@ -276,6 +292,18 @@ std::optional<std::uint32_t> KvLab::leader() const {
         if (cluster_.alive(i) && cluster_.state(i).role == raft::Role::kLeader) return i;
     }
     return std::nullopt;
+}
+
+std::size_t KvLab::log_size() const {
+    std::size_t most = 0;
+    for (std::uint32_t i = 0; i < servers(); ++i) most = std::max(most, cluster_.raft_state_size(i));
+    return most;
+}
+
+std::size_t KvLab::snapshot_size() const {
+    std::size_t most = 0;
+    for (std::uint32_t i = 0; i < servers(); ++i) most = std::max(most, cluster_.snapshot_size(i));
+    return most;
 }
 
 std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>> KvLab::make_partition() const {

@@ -46,6 +46,10 @@ struct KvLabOptions {
     KvRequestHook request_hook;  // empty: every request goes to the server
     Millis* virtual_time_out = nullptr;  // receives the virtual time the run took
     KvHistory* history_out = nullptr;    // receives the history, also when the run fails
+    ClusterStats* cluster_stats_out = nullptr;  // receives the cluster's counters at the end
+    // config.go's maxraftstate: each server snapshots once its node's persisted raft state
+    // is above this many bytes; -1: never (the 3A tests).
+    std::int64_t maxraftstate = -1;
 };
 
 struct KvStats {
@@ -105,6 +109,10 @@ public:
     void start_server(std::uint32_t i);     // a fresh kv::Server over the restarted node
     // The first server that believes it leads, if any (config.go's Leader).
     std::optional<std::uint32_t> leader() const;
+    // config.go's LogSize and SnapshotSize: the largest persisted raft state (hard state and
+    // log) and the largest stored snapshot of any server, in bytes.
+    std::size_t log_size() const;
+    std::size_t snapshot_size() const;
     // A majority without the leader, and a minority with it (config.go's make_partition).
     std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>> make_partition() const;
     void set_unreliable(bool on);
@@ -128,6 +136,7 @@ private:
     };
     struct Applied {
         std::uint32_t node;
+        std::optional<raft::Snapshot> snapshot;  // handed up before the entries
         std::vector<raft::Applied> entries;
         raft::Term term;
         bool leader;
@@ -137,6 +146,7 @@ private:
     void stepped(const raft::NodeState& before, const raft::Input& input, const raft::StepResult& result) override;
     void lost(const raft::Message&) override {}
     void drain();
+    void hand_over(const Applied& step);
 
     void run_next();  // the earliest event of the cluster or of the service
     Millis next_service_time() const;

@@ -1,4 +1,4 @@
-// 6.824 lab 3A: the fault-tolerant key/value service.
+// 6.824 labs 3A and 3B: the fault-tolerant key/value service, without and with snapshots.
 
 #include "sim/kv_scenarios.hpp"
 
@@ -11,6 +11,11 @@ using kv::OpKind;
 
 // test_test.go's electionTimeout: the time the tests allow for an election.
 constexpr Millis kElectionTimeoutMs = 1000;
+// The maxraftstate of every 3B test, in bytes; -1 (never snapshot) in 3A.
+constexpr std::int64_t kMaxRaftState3B = 1000;
+constexpr std::int64_t kNoSnapshots = -1;
+// SnapshotSize's bound on a snapshot, in bytes.
+constexpr std::size_t kMaxSnapshotState = 500;
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
@@ -38,6 +43,26 @@ void check_clnt_appends(const KvLab& cfg, std::uint64_t clnt, const std::string&
 // test_test.go's checkConcurrentAppends.
 void check_concurrent_appends(const KvLab& cfg, const std::string& v, const std::vector<std::uint64_t>& counts) {
     for (std::size_t i = 0; i < counts.size(); ++i) check_clnt_appends(cfg, i, v, counts[i]);
+}
+
+// The options of one run, with config.go's maxraftstate.
+KvLabOptions with_maxraftstate(KvLabOptions options, std::int64_t maxraftstate) {
+    options.maxraftstate = maxraftstate;
+    return options;
+}
+
+// GenericTest's, SnapshotRPC's and SnapshotSize's check: a server that snapshots keeps its
+// persisted raft state within 8 times maxraftstate; a server that must not snapshot has none.
+void check_log_size(const KvLab& cfg, std::int64_t maxraftstate) {
+    if (maxraftstate > 0) {
+        const std::size_t sz = cfg.log_size();
+        if (sz > 8 * static_cast<std::size_t>(maxraftstate)) {
+            cfg.fail("logs were not trimmed (" + num(sz) + " > 8*" + num(static_cast<std::uint64_t>(maxraftstate)) + ")");
+        }
+    }
+    if (maxraftstate < 0 && cfg.snapshot_size() > 0) {
+        cfg.fail("snapshot too large (" + num(cfg.snapshot_size()) + "), should not be used when maxraftstate = -1");
+    }
 }
 
 // test_test.go's check(): a Get that must see `value`.
@@ -135,12 +160,13 @@ private:
     bool finished_ = false;
 };
 
-// test_test.go's GenericTest without snapshots (maxraftstate -1): three rounds of clients
-// for 5 s, with partitions from 1 s in, and a restart of every server at each round's end;
-// after each round, every client's appends must be in its key, once and in order.
+// test_test.go's GenericTest: three rounds of clients for 5 s, with partitions from 1 s in,
+// and a restart of every server at each round's end; after each round, every client's appends
+// must be in its key, once and in order, and the persisted raft state must be trimmed
+// (maxraftstate >= 0) or no snapshot taken (-1).
 void generic_test(std::uint64_t seed, const KvLabOptions& options, std::uint32_t nclients, std::uint32_t nservers,
-                  bool unreliable, bool crash, bool partitions, bool randomkeys) {
-    KvLab cfg(nservers, seed, unreliable, options);
+                  bool unreliable, bool crash, bool partitions, std::int64_t maxraftstate, bool randomkeys) {
+    KvLab cfg(nservers, seed, unreliable, with_maxraftstate(options, maxraftstate));
     cfg.begin("GenericTest");
     const KvLab::Clerk ck = cfg.make_client(cfg.all());
     for (int round = 0; round < 3; ++round) {
@@ -177,40 +203,74 @@ void generic_test(std::uint64_t seed, const KvLabOptions& options, std::uint32_t
             const std::string v = cfg.get(ck, num(cli));
             if (!randomkeys) check_clnt_appends(cfg, cli, v, clients[cli]->appends());
         }
+        // After the servers processed every request and had the time to snapshot.
+        check_log_size(cfg, maxraftstate);
     }
     cfg.end();
 }
 
-void basic(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 1, 5, false, false, false, false); }
-void concurrent(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 5, 5, false, false, false, false); }
-void unreliable(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 5, 5, true, false, false, false); }
+void basic(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 1, 5, false, false, false, kNoSnapshots, false);
+}
+void concurrent(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, false, false, false, kNoSnapshots, false);
+}
+void unreliable(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, true, false, false, kNoSnapshots, false);
+}
 void many_partitions_one_client(std::uint64_t seed, const KvLabOptions& o) {
-    generic_test(seed, o, 1, 5, false, false, true, false);
+    generic_test(seed, o, 1, 5, false, false, true, kNoSnapshots, false);
 }
 void many_partitions_many_clients(std::uint64_t seed, const KvLabOptions& o) {
-    generic_test(seed, o, 5, 5, false, false, true, false);
+    generic_test(seed, o, 5, 5, false, false, true, kNoSnapshots, false);
 }
-void persist_one_client(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 1, 5, false, true, false, false); }
-void persist_concurrent(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 5, 5, false, true, false, false); }
+void persist_one_client(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 1, 5, false, true, false, kNoSnapshots, false);
+}
+void persist_concurrent(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, false, true, false, kNoSnapshots, false);
+}
 void persist_concurrent_unreliable(std::uint64_t seed, const KvLabOptions& o) {
-    generic_test(seed, o, 5, 5, true, true, false, false);
+    generic_test(seed, o, 5, 5, true, true, false, kNoSnapshots, false);
 }
-void persist_partition(std::uint64_t seed, const KvLabOptions& o) { generic_test(seed, o, 5, 5, false, true, true, false); }
+void persist_partition(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, false, true, true, kNoSnapshots, false);
+}
 void persist_partition_unreliable(std::uint64_t seed, const KvLabOptions& o) {
-    generic_test(seed, o, 5, 5, true, true, true, false);
+    generic_test(seed, o, 5, 5, true, true, true, kNoSnapshots, false);
 }
 void persist_partition_unreliable_linearizable(std::uint64_t seed, const KvLabOptions& o) {
-    generic_test(seed, o, 15, 7, true, true, true, true);
+    generic_test(seed, o, 15, 7, true, true, true, kNoSnapshots, true);
+}
+
+// 3B: GenericTest with snapshots (maxraftstate 1000).
+void snapshot_recover(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 1, 5, false, true, false, kMaxRaftState3B, false);
+}
+void snapshot_recover_many_clients(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 20, 5, false, true, false, kMaxRaftState3B, false);
+}
+void snapshot_unreliable(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, true, false, false, kMaxRaftState3B, false);
+}
+void snapshot_unreliable_recover(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, true, true, false, kMaxRaftState3B, false);
+}
+void snapshot_unreliable_recover_concurrent_partition(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 5, 5, true, true, true, kMaxRaftState3B, false);
+}
+void snapshot_unreliable_recover_concurrent_partition_linearizable(std::uint64_t seed, const KvLabOptions& o) {
+    generic_test(seed, o, 15, 7, true, true, true, kMaxRaftState3B, true);
 }
 
 // GenericTestSpeed: 1,000 appends by one clerk, at least 3 per 100 ms heartbeat interval.
-void speed(std::uint64_t seed, const KvLabOptions& options) {
+void generic_test_speed(std::uint64_t seed, const KvLabOptions& options, std::int64_t maxraftstate) {
     constexpr std::uint64_t kNumOps = 1000;
     constexpr Millis kHeartbeatIntervalMs = 100;
     constexpr Millis kOpsPerInterval = 3;
-    KvLab cfg(3, seed, false, options);
+    KvLab cfg(3, seed, false, with_maxraftstate(options, maxraftstate));
     const KvLab::Clerk ck = cfg.make_client(cfg.all());
-    cfg.begin("Test: ops complete fast enough (3A)");
+    cfg.begin(std::string("Test: ops complete fast enough (") + (maxraftstate < 0 ? "3A" : "3B") + ")");
     cfg.get(ck, "x");  // a leader is elected and the servers answer
     const Millis start = cfg.now();
     for (std::uint64_t i = 0; i < kNumOps; ++i) cfg.append(ck, "x", append_value(0, i));
@@ -221,6 +281,74 @@ void speed(std::uint64_t seed, const KvLabOptions& options) {
     if (dur * kOpsPerInterval > static_cast<Millis>(kNumOps) * kHeartbeatIntervalMs) {
         cfg.fail("Operations completed too slowly " + num(static_cast<std::uint64_t>(dur)) + " ms for " + num(kNumOps) +
                  " ops > " + num(kHeartbeatIntervalMs) + "/" + num(kOpsPerInterval) + " ms/op");
+    }
+    cfg.end();
+}
+
+void speed(std::uint64_t seed, const KvLabOptions& o) { generic_test_speed(seed, o, kNoSnapshots); }
+void speed_3b(std::uint64_t seed, const KvLabOptions& o) { generic_test_speed(seed, o, kMaxRaftState3B); }
+
+// A lagging server must catch up through InstallSnapshot: 50 puts in a majority of two, which
+// trims its logs; then a majority of the lagging server and one of those two, which must
+// serve everything written before.
+void snapshot_rpc(std::uint64_t seed, const KvLabOptions& options) {
+    const std::int64_t maxraftstate = kMaxRaftState3B;
+    KvLab cfg(3, seed, false, with_maxraftstate(options, maxraftstate));
+    const KvLab::Clerk ck = cfg.make_client(cfg.all());
+    cfg.begin("Test: InstallSnapshot RPC (3B)");
+    cfg.put(ck, "a", "A");
+    check(cfg, ck, "a", "A");
+
+    // A bunch of puts into the majority partition.
+    cfg.partition({0, 1}, {2});
+    {
+        const KvLab::Clerk ck1 = cfg.make_client({0, 1});
+        for (std::uint64_t i = 0; i < 50; ++i) cfg.put(ck1, num(i), num(i));
+        cfg.sleep(kElectionTimeoutMs);
+        cfg.put(ck1, "b", "B");
+    }
+    // The majority has thrown away most of its log entries.
+    check_log_size(cfg, maxraftstate);
+
+    // Now a group that needs the lagging server, so that it has to catch up.
+    cfg.partition({0, 2}, {1});
+    {
+        const KvLab::Clerk ck1 = cfg.make_client({0, 2});
+        cfg.put(ck1, "c", "C");
+        cfg.put(ck1, "d", "D");
+        check(cfg, ck1, "a", "A");
+        check(cfg, ck1, "b", "B");
+        check(cfg, ck1, "1", "1");
+        check(cfg, ck1, "49", "49");
+    }
+
+    // Now everybody.
+    cfg.partition({0, 1, 2}, {});
+    cfg.put(ck, "e", "E");
+    check(cfg, ck, "c", "C");
+    check(cfg, ck, "e", "E");
+    check(cfg, ck, "1", "1");
+    cfg.end();
+}
+
+// Many operations on one key: the logs are trimmed, and the snapshots stay small (one key,
+// one session).
+void snapshot_size(std::uint64_t seed, const KvLabOptions& options) {
+    const std::int64_t maxraftstate = kMaxRaftState3B;
+    KvLab cfg(3, seed, false, with_maxraftstate(options, maxraftstate));
+    const KvLab::Clerk ck = cfg.make_client(cfg.all());
+    cfg.begin("Test: snapshot size is reasonable (3B)");
+    for (int i = 0; i < 200; ++i) {
+        cfg.put(ck, "x", "0");
+        check(cfg, ck, "x", "0");
+        cfg.put(ck, "x", "1");
+        check(cfg, ck, "x", "1");
+    }
+    // The servers have thrown away most of their log entries...
+    check_log_size(cfg, maxraftstate);
+    // ...and their snapshots are not unreasonably large.
+    if (cfg.snapshot_size() > kMaxSnapshotState) {
+        cfg.fail("snapshot too large (" + num(cfg.snapshot_size()) + " > " + num(kMaxSnapshotState) + ")");
     }
     cfg.end();
 }
@@ -317,20 +445,30 @@ void one_partition(std::uint64_t seed, const KvLabOptions& options) {
 
 const std::vector<KvScenario>& all_kv_scenarios() {
     static const std::vector<KvScenario> scenarios = {
-        {"Basic", basic},
-        {"Speed", speed},
-        {"Concurrent", concurrent},
-        {"Unreliable", unreliable},
-        {"UnreliableOneKey", unreliable_one_key},
-        {"OnePartition", one_partition},
-        {"ManyPartitionsOneClient", many_partitions_one_client},
-        {"ManyPartitionsManyClients", many_partitions_many_clients},
-        {"PersistOneClient", persist_one_client},
-        {"PersistConcurrent", persist_concurrent},
-        {"PersistConcurrentUnreliable", persist_concurrent_unreliable},
-        {"PersistPartition", persist_partition},
-        {"PersistPartitionUnreliable", persist_partition_unreliable},
-        {"PersistPartitionUnreliableLinearizable", persist_partition_unreliable_linearizable},
+        {"Basic", "3A", basic},
+        {"Speed", "3A", speed},
+        {"Concurrent", "3A", concurrent},
+        {"Unreliable", "3A", unreliable},
+        {"UnreliableOneKey", "3A", unreliable_one_key},
+        {"OnePartition", "3A", one_partition},
+        {"ManyPartitionsOneClient", "3A", many_partitions_one_client},
+        {"ManyPartitionsManyClients", "3A", many_partitions_many_clients},
+        {"PersistOneClient", "3A", persist_one_client},
+        {"PersistConcurrent", "3A", persist_concurrent},
+        {"PersistConcurrentUnreliable", "3A", persist_concurrent_unreliable},
+        {"PersistPartition", "3A", persist_partition},
+        {"PersistPartitionUnreliable", "3A", persist_partition_unreliable},
+        {"PersistPartitionUnreliableLinearizable", "3A", persist_partition_unreliable_linearizable},
+        {"SnapshotRPC", "3B", snapshot_rpc},
+        {"SnapshotSize", "3B", snapshot_size},
+        {"Speed3B", "3B", speed_3b},
+        {"SnapshotRecover", "3B", snapshot_recover},
+        {"SnapshotRecoverManyClients", "3B", snapshot_recover_many_clients},
+        {"SnapshotUnreliable", "3B", snapshot_unreliable},
+        {"SnapshotUnreliableRecover", "3B", snapshot_unreliable_recover},
+        {"SnapshotUnreliableRecoverConcurrentPartition", "3B", snapshot_unreliable_recover_concurrent_partition},
+        {"SnapshotUnreliableRecoverConcurrentPartitionLinearizable", "3B",
+         snapshot_unreliable_recover_concurrent_partition_linearizable},
     };
     return scenarios;
 }
@@ -386,6 +524,8 @@ KvFreeRunReport kv_free_run(const KvFreeRunOptions& o) {
     r.completed = cfg.history().completed();
     r.kv = cfg.stats();
     r.cluster = cfg.cluster().stats();
+    r.max_raft_state_bytes = cfg.log_size();
+    r.max_snapshot_bytes = cfg.snapshot_size();
     return r;
 }
 

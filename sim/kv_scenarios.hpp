@@ -1,9 +1,12 @@
 #pragma once
-// The 6.824 lab 3A tests (kvraft/test_test.go), re-expressed over the simulated cluster with
-// the structure and pass criteria of the originals: GenericTest's clients, partitioner and
-// restarts, its checkClntAppends after every round and the clients' own Get checks;
-// checkConcurrentAppends of UnreliableOneKey; the minority and heal phases of OnePartition;
-// GenericTestSpeed's bound of 3 operations per 100 ms heartbeat interval, in virtual time.
+// The 6.824 lab 3A and 3B tests (kvraft/test_test.go), re-expressed over the simulated
+// cluster with the structure and pass criteria of the originals: GenericTest's clients,
+// partitioner and restarts, its checkClntAppends after every round and the clients' own Get
+// checks, and its bound on the persisted raft state (8 * maxraftstate) or check that no
+// snapshot was taken (maxraftstate -1); checkConcurrentAppends of UnreliableOneKey; the
+// minority and heal phases of OnePartition; GenericTestSpeed's bound of 3 operations per
+// 100 ms heartbeat interval, in virtual time; SnapshotRPC's catch-up of a lagging server and
+// SnapshotSize's bounds on the raft state and the snapshot.
 // Every run records the client-observed history (KvLabOptions::history_out) for the
 // linearizability checker, which replaces the originals' porcupine call.
 
@@ -19,7 +22,8 @@ namespace sim {
 using KvScenarioFn = void (*)(std::uint64_t seed, const KvLabOptions& options);
 
 struct KvScenario {
-    const char* name;  // the 6.824 test's name without "Test" and "3A"
+    const char* name;  // the 6.824 test's name without "Test" and its lab (Speed3B keeps it)
+    const char* lab;   // "3A" (no snapshots) or "3B" (maxraftstate 1000)
     KvScenarioFn run;
 };
 
@@ -49,6 +53,8 @@ struct KvFreeRunReport {
     std::size_t completed = 0;
     KvStats kv;
     ClusterStats cluster;
+    std::size_t max_raft_state_bytes = 0;  // at the end, the largest of any server
+    std::size_t max_snapshot_bytes = 0;
 };
 
 // Throws SimFailure when a check of the simulator fails (raft safety, the applier's checks).

@@ -1,5 +1,6 @@
 #include "sim/lab.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
@@ -56,8 +57,9 @@ private:
 
 }  // namespace
 
-Lab::Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options)
-    : cluster_(ClusterOptions{servers, seed, Timing{}, false, options.verbosity, std::move(options.log), std::move(options.step), options.observer}),
+Lab::Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options, bool snapshot)
+    : cluster_(ClusterOptions{servers, seed, Timing{}, false, options.verbosity, std::move(options.log), std::move(options.step),
+                              options.observer, snapshot}),
       rng_(seed ^ 0x6a09e667f3bcc908ull),
       virtual_time_out_(options.virtual_time_out) {
     set_unreliable(unreliable);
@@ -182,6 +184,12 @@ void Lab::crash1(std::uint32_t i) {
 void Lab::start1(std::uint32_t i) {
     if (alive(i)) crash1(i);
     cluster_.restart(i);
+}
+
+std::size_t Lab::log_size() const {
+    std::size_t most = 0;
+    for (std::uint32_t i = 0; i < servers(); ++i) most = std::max(most, cluster_.raft_state_size(i));
+    return most;
 }
 
 void Lab::set_unreliable(bool on) {

@@ -36,7 +36,9 @@ struct LabOptions {
 
 class Lab {
 public:
-    Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options = {});
+    // `snapshot`: config.go's make_config(..., snapshot) of the 2D tests: the applier takes
+    // snapshots (ClusterOptions::tester_snapshots).
+    Lab(std::uint32_t servers, std::uint64_t seed, bool unreliable, LabOptions options = {}, bool snapshot = false);
     ~Lab();
     Lab(const Lab&) = delete;
     Lab& operator=(const Lab&) = delete;
@@ -69,6 +71,8 @@ public:
     void set_long_reordering(bool on);
     std::uint64_t rpc_count() const { return cluster_.rpc_count(); }
     std::uint64_t bytes_total() const { return cluster_.rpc_bytes(); }
+    // config.go's LogSize(): the largest persisted raft state (hard state and log) of any server.
+    std::size_t log_size() const;
 
     // ---- concurrent clients ----
     std::size_t spawn(std::unique_ptr<Task> task);

@@ -25,6 +25,13 @@ const std::vector<Scenario>& all_scenarios() {
         {"Figure8Unreliable", "2C", figure8_unreliable},
         {"ReliableChurn", "2C", reliable_churn},
         {"UnreliableChurn", "2C", unreliable_churn},
+        {"SnapshotBasic", "2D", snapshot_basic},
+        {"SnapshotInstall", "2D", snapshot_install},
+        {"SnapshotInstallUnreliable", "2D", snapshot_install_unreliable},
+        {"SnapshotInstallCrash", "2D", snapshot_install_crash},
+        {"SnapshotInstallUnCrash", "2D", snapshot_install_uncrash},
+        {"SnapshotAllCrash", "2D", snapshot_all_crash},
+        {"SnapshotInit", "2D", snapshot_init},
     };
     return scenarios;
 }

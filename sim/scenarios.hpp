@@ -1,5 +1,5 @@
 #pragma once
-// The 6.824 Raft tests (labs 2A-2C), re-expressed over the simulator with the structure and
+// The 6.824 Raft tests (labs 2A-2D), re-expressed over the simulator with the structure and
 // pass criteria of the originals (test_test.go). Each runs from one seed; a failure throws
 // SimFailure with the original's message.
 
@@ -15,7 +15,7 @@ using ScenarioFn = void (*)(std::uint64_t seed, const LabOptions& options);
 
 struct Scenario {
     const char* name;  // the 6.824 test's name without its "Test" prefix and lab suffix
-    const char* lab;   // "2A", "2B" or "2C"
+    const char* lab;   // "2A", "2B", "2C" or "2D"
     ScenarioFn run;
 };
 
@@ -48,5 +48,14 @@ void unreliable_agree(std::uint64_t seed, const LabOptions& options);
 void figure8_unreliable(std::uint64_t seed, const LabOptions& options);
 void reliable_churn(std::uint64_t seed, const LabOptions& options);
 void unreliable_churn(std::uint64_t seed, const LabOptions& options);
+
+// 2D: log compaction (the tester's applier snapshots every 10 entries).
+void snapshot_basic(std::uint64_t seed, const LabOptions& options);
+void snapshot_install(std::uint64_t seed, const LabOptions& options);
+void snapshot_install_unreliable(std::uint64_t seed, const LabOptions& options);
+void snapshot_install_crash(std::uint64_t seed, const LabOptions& options);
+void snapshot_install_uncrash(std::uint64_t seed, const LabOptions& options);
+void snapshot_all_crash(std::uint64_t seed, const LabOptions& options);
+void snapshot_init(std::uint64_t seed, const LabOptions& options);
 
 }  // namespace sim

@@ -46,6 +46,20 @@ TEST(CliKv, FreeRunStopsAtExactlyTheOperationsAskedFor) {
     EXPECT_EQ(nlohmann::json::parse(in).at("operations").size(), 250u);
 }
 
+TEST(CliKv, FreeRunWithSnapshotsTrimsTheLogs) {
+    const CliRun r = run_cli("kv-sim --servers 5 --clients 5 --seconds 5 --unreliable --crashes --partitions --maxraftstate 1000 --seed 3");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("safety:   OK"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("storage:  "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(" 0 snapshots taken"), std::string::npos) << r.output;
+}
+
+TEST(CliKv, ALabRunsAllItsScenarios) {
+    const CliRun r = run_cli("kv-sim --list-scenarios");
+    EXPECT_NE(r.output.find("SnapshotUnreliableRecoverConcurrentPartitionLinearizable"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("lab 3B"), std::string::npos) << r.output;
+}
+
 TEST(CliKv, PlantedDedupBugFailsTheScenario) {
     const CliRun r = run_cli("kv-sim --scenario Unreliable --seed 1 --plant-bug NoDedup");
     EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -56,7 +70,8 @@ TEST(CliKv, PlantedDedupBugFailsTheScenario) {
 
 TEST(CliKv, BadInputIsAUsageError) {
     for (const char* args : {"kv-sim --scenario NoSuchTest", "kv-sim --plant-bug NoSuchBug --scenario Basic",
-                             "kv-sim --scenario all --history x.json", "kv-sim --seeds 3", "kv-sim --clients 0"}) {
+                             "kv-sim --scenario all --history x.json", "kv-sim --seeds 3", "kv-sim --clients 0",
+                             "kv-sim --scenario Basic --maxraftstate 1000", "kv-sim --maxraftstate -2"}) {
         const CliRun r = run_cli(args);
         EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     }

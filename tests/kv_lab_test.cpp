@@ -1,4 +1,4 @@
-// The 6.824 lab 3A tests over the simulator, each under several seeds (RAFTCHECK_KV_SEEDS,
+// The 6.824 lab 3A and 3B tests over the simulator, each under several seeds (RAFTCHECK_KV_SEEDS,
 // default 3; RAFTCHECK_FIRST_SEED, default 1); the history format; determinism; and the two
 // planted service bugs, each caught.
 
@@ -12,6 +12,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "lincheck/check.hpp"
 #include "lincheck/history_json.hpp"
@@ -20,7 +21,7 @@
 #include "tests/env.hpp"
 
 namespace sim {
-void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name; }
+void PrintTo(const KvScenario& s, std::ostream* os) { *os << s.name << " (lab " << s.lab << ")"; }
 }  // namespace sim
 
 namespace {
@@ -43,10 +44,13 @@ TEST_P(KvLab, PassesForEverySeed) {
     const sim::KvScenario& s = GetParam();
     const std::uint64_t first = env_or("RAFTCHECK_FIRST_SEED", 1);
     const std::uint64_t seeds = env_or("RAFTCHECK_KV_SEEDS", 3);
+    const bool snapshots = std::string_view(s.lab) == "3B";
     for (std::uint64_t seed = first; seed < first + seeds; ++seed) {
         sim::KvHistory history;
+        sim::ClusterStats stats;
         sim::KvLabOptions options;
         options.history_out = &history;
+        options.cluster_stats_out = &stats;
         try {
             s.run(seed, options);
         } catch (const sim::SimFailure& e) {
@@ -54,13 +58,24 @@ TEST_P(KvLab, PassesForEverySeed) {
                           << "\n  replay: raftcheck kv-sim --scenario " << s.name << " --seed " << seed << " -v";
         }
         EXPECT_GT(history.completed(), 0u) << s.name << " seed " << seed << " recorded no operation";
+        // The "sometimes" companion of the log-size checks: a 3B run did compact its logs (and a
+        // 3A run never did, which GenericTest checks too).
+        EXPECT_EQ(stats.snapshots_taken > 0, snapshots) << s.name << " seed " << seed << ": " << stats.snapshots_taken << " snapshots";
         // Every client history, whatever the scenario's own checks looked at, is linearizable.
         EXPECT_EQ(linearizability(history, s.name), lincheck::Verdict::Linearizable) << s.name << " seed " << seed;
     }
 }
 
+// Named as the originals: TestBasic3A, TestSnapshotRPC3B, TestSpeed3B.
+std::string test_name(const sim::KvScenario& s) {
+    const std::string name = s.name;
+    const std::string lab = s.lab;
+    const bool has_lab = name.size() > lab.size() && name.compare(name.size() - lab.size(), lab.size(), lab) == 0;
+    return has_lab ? name : name + lab;
+}
+
 INSTANTIATE_TEST_SUITE_P(Kv, KvLab, ::testing::ValuesIn(sim::all_kv_scenarios()),
-                         [](const ::testing::TestParamInfo<sim::KvScenario>& info) { return std::string(info.param.name) + "3A"; });
+                         [](const ::testing::TestParamInfo<sim::KvScenario>& info) { return test_name(info.param); });
 
 std::string history_json(const char* scenario, std::uint64_t seed, sim::KvLabOptions options = {}) {
     sim::KvHistory history;
@@ -107,6 +122,18 @@ TEST(KvHistory, IsTheFormatTheCheckerReadsAndClientsNeverOverlap) {
     EXPECT_TRUE(saw_15);
 }
 
+// SnapshotRPC's lagging server can only catch up from the leader's snapshot: its log entries
+// were compacted away while it was cut off.
+TEST(KvLabSnapshots, SnapshotRPCInstallsASnapshotOnTheLaggingServer) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        sim::ClusterStats stats;
+        sim::KvLabOptions options;
+        options.cluster_stats_out = &stats;
+        sim::find_kv_scenario("SnapshotRPC")->run(seed, options);
+        EXPECT_GT(stats.snapshots_installed, 0u) << "seed " << seed;
+    }
+}
+
 TEST(KvHistory, EscapesStrings) {
     sim::KvHistory h;
     const std::size_t op = h.call(3, kv::OpKind::kPut, "a\"b\\c\n", std::string("\x01", 1), 5);
@@ -151,11 +178,19 @@ bool is_original_check(const std::string& failure) {
 TEST(KvPlantedBugs, OriginalChecksCatchARetriedAppendAppliedTwice) {
     // Retries of committed appends happen when a reply is lost: the unreliable network. The
     // doubled element shows in checkClntAppends, or first in a client's own Get.
-    for (const char* scenario : {"Unreliable", "UnreliableOneKey"}) {
+    for (const char* scenario : {"Unreliable", "UnreliableOneKey", "SnapshotUnreliable"}) {
         const auto caught = first_failure(scenario, sim::KvBug::kNoDedup, 10);
         ASSERT_TRUE(caught.has_value()) << "NoDedup survived " << scenario << " for 10 seeds";
         EXPECT_TRUE(is_original_check(caught->second)) << caught->second;
     }
+}
+
+TEST(KvPlantedBugs, OriginalChecksCatchLocalReadsWithSnapshots) {
+    // After a restart of every server, a new leader serves what its snapshot holds before it
+    // has applied the entries after it.
+    const auto caught = first_failure("SnapshotUnreliableRecoverConcurrentPartition", sim::KvBug::kLocalReadByLeader, 10);
+    ASSERT_TRUE(caught.has_value()) << "LocalReadByLeader survived 10 seeds";
+    EXPECT_TRUE(is_original_check(caught->second)) << caught->second;
 }
 
 struct HistoryOp {

@@ -9,6 +9,7 @@
 
 #include "kv/clerk.hpp"
 #include "kv/server.hpp"
+#include "kv/snapshot.hpp"
 
 namespace {
 
@@ -70,6 +71,58 @@ TEST(KvStateMachine, SessionsAreIndependentPerClient) {
     sm.apply(op(OpKind::kAppend, 1, 5, "k", "a"));
     sm.apply(op(OpKind::kAppend, 2, 1, "k", "b"));  // a low seq of another client is new
     EXPECT_EQ(sm.store().get("k"), "ab");
+}
+
+// A state with what a snapshot must carry: keys and values with spaces, digits and NULs, and
+// sessions whose remembered results are Get answers.
+kv::StateMachine sample_state() {
+    kv::StateMachine sm;
+    sm.apply(op(OpKind::kPut, 3, 1, "a b", "12 x"));
+    sm.apply(op(OpKind::kAppend, 1, 1, std::string("\0k", 2), " 3 "));
+    sm.apply(op(OpKind::kAppend, 1, 2, "", "empty key"));
+    sm.apply(op(OpKind::kGet, 2, 7, "a b"));
+    sm.apply(op(OpKind::kPut, 123456789012, 40, "z", ""));
+    return sm;
+}
+
+TEST(KvSnapshot, EncodingRoundTripsTheWholeState) {
+    for (const kv::StateMachine& sm : {kv::StateMachine{}, sample_state()}) {
+        const std::optional<kv::StateMachine> back = kv::decode_snapshot(kv::encode_snapshot(sm));
+        ASSERT_TRUE(back.has_value());
+        EXPECT_EQ(*back, sm);
+        EXPECT_EQ(kv::encode_snapshot(*back), kv::encode_snapshot(sm));  // one encoding per state
+    }
+    EXPECT_EQ(kv::encode_snapshot(kv::StateMachine{}), "kvsnap1 0 0 0 ");
+}
+
+TEST(KvSnapshot, DecodeRejectsWhatEncodeNeverProduces) {
+    const std::string good = kv::encode_snapshot(sample_state());
+    for (std::size_t cut = 0; cut < good.size(); ++cut) EXPECT_FALSE(kv::decode_snapshot(good.substr(0, cut)).has_value()) << cut;
+    EXPECT_FALSE(kv::decode_snapshot(good + " ").has_value());
+    for (const char* bad : {"", "kvsnap2 0 0 0 ", "kvsnap1 0 0 0", "kvsnap1 00 0 0 ", "kvsnap1 0 1 1 k1 v0 x",
+                            "kvsnap1 0 2 1 b0 1 a0 0 ",          // keys out of order
+                            "kvsnap1 0 0 1 5 0 0 ",              // a session that executed nothing
+                            "kvsnap1 0 0 2 5 1 0 5 2 0 ",        // a client twice
+                            "kvsnap1 0 1 9 k0 0 "}) {            // a length past the end
+        EXPECT_FALSE(kv::decode_snapshot(bad).has_value()) << bad;
+    }
+}
+
+TEST(KvSnapshot, DedupRuleSurvivesASnapshot) {
+    kv::StateMachine sm;
+    sm.apply(op(OpKind::kAppend, 1, 1, "k", "a"));
+    sm.apply(op(OpKind::kGet, 2, 1, "k"));
+    sm.apply(op(OpKind::kAppend, 2, 2, "k", "b"));
+    kv::StateMachine restored = *kv::decode_snapshot(kv::encode_snapshot(sm));
+    // A retry of client 1's last append is not executed again; client 2's finished Get
+    // retried late answers nothing; a new append is executed.
+    EXPECT_EQ(restored.apply(op(OpKind::kAppend, 1, 1, "k", "a")), "");
+    EXPECT_FALSE(restored.apply(op(OpKind::kGet, 2, 1, "k")).has_value());
+    EXPECT_EQ(restored.apply(op(OpKind::kGet, 2, 2, "k")), "");  // the append's remembered result
+    EXPECT_EQ(restored.store().get("k"), "ab");
+    EXPECT_EQ(restored.executed(), 3u);
+    EXPECT_EQ(restored.apply(op(OpKind::kAppend, 1, 2, "k", "c")), "");
+    EXPECT_EQ(restored.store().get("k"), "abc");
 }
 
 TEST(KvServer, RefusedProposalIsAnsweredWrongLeaderAtOnce) {
@@ -150,6 +203,72 @@ TEST(KvServer, RestartedServerRebuildsTheSameStateFromTheLog) {
     for (const raft::Applied& a : log) restarted.applied(a);
     EXPECT_EQ(restarted.state_machine(), s.state_machine());
     EXPECT_EQ(s.state_machine().executed(), 50u);
+}
+
+// A server whose raft node handed up a snapshot at some index, then applied the log after it,
+// ends in the same state as a server that applied the whole log: the snapshot carries the
+// sessions, so the retries in the suffix are still recognised.
+TEST(KvServer, RestartFromASnapshotAndTheSuffixGivesTheSameStateAsTheWholeLog) {
+    std::vector<raft::Applied> log;
+    for (std::uint64_t i = 1; i <= 60; ++i) {
+        const Op o = op(i % 3 == 0 ? OpKind::kGet : OpKind::kAppend, i % 4, (i + 3) / 4, std::to_string(i % 5),
+                        i % 3 == 0 ? "" : std::to_string(i));
+        log.push_back(entry_at(2 * i - 1, o));
+        log.push_back(entry_at(2 * i, o));  // every op retried at once
+    }
+    kv::Server whole;
+    for (const raft::Applied& a : log) whole.applied(a);
+    for (const std::size_t cut : {std::size_t{1}, std::size_t{2}, std::size_t{37}, std::size_t{60}, log.size()}) {
+        // The first server takes a snapshot after `cut` entries...
+        kv::Server first(kv::ApplyFn{}, 0);
+        for (std::size_t k = 0; k < cut; ++k) first.applied(log[k]);
+        const std::optional<raft::CompactLog> c = first.compaction(1);
+        ASSERT_TRUE(c.has_value());
+        EXPECT_EQ(c->index, raft::LogIndex{cut});
+        // ...and a restarted server comes back from it and applies the rest.
+        kv::Server restarted;
+        EXPECT_TRUE(restarted.install_snapshot(raft::Snapshot{c->index, raft::Term{1}, c->snapshot}).empty());
+        EXPECT_EQ(restarted.last_applied(), raft::LogIndex{cut});
+        for (std::size_t k = cut; k < log.size(); ++k) restarted.applied(log[k]);
+        EXPECT_EQ(restarted.state_machine(), whole.state_machine()) << "cut after " << cut;
+    }
+    EXPECT_EQ(whole.state_machine().executed(), 60u);
+}
+
+TEST(KvServer, SnapshotsOnlyAboveMaxraftstateAndOnlyAfterApplyingMore) {
+    kv::Server never;  // maxraftstate -1
+    never.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "v")));
+    EXPECT_FALSE(never.compaction(1'000'000).has_value());
+
+    kv::Server s(kv::ApplyFn{}, 100);
+    s.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "v")));
+    EXPECT_FALSE(s.compaction(100).has_value());  // not above the bound
+    const std::optional<raft::CompactLog> c = s.compaction(101);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->index, raft::LogIndex{1});
+    EXPECT_EQ(kv::decode_snapshot(c->snapshot), std::optional<kv::StateMachine>(s.state_machine()));
+    EXPECT_FALSE(s.compaction(500).has_value());  // nothing applied since: compacting again frees nothing
+    s.applied(entry_at(2, op(OpKind::kPut, 1, 2, "k", "w")));
+    EXPECT_EQ(s.compaction(500)->index, raft::LogIndex{2});
+    EXPECT_EQ(s.snapshot_index(), raft::LogIndex{2});
+}
+
+TEST(KvServer, InstalledSnapshotReplacesTheStateAndAnswersRequestsItCoversWrongLeader) {
+    kv::Server leader;
+    leader.applied(entry_at(1, op(OpKind::kPut, 1, 1, "k", "mine")));
+    leader.proposed(kv::Request{op(OpKind::kGet, 2, 1, "k"), 1}, raft::LogIndex{2}, raft::Term{1});
+    leader.proposed(kv::Request{op(OpKind::kGet, 3, 1, "k"), 1}, raft::LogIndex{5}, raft::Term{1});
+    kv::StateMachine theirs;
+    theirs.apply(op(OpKind::kPut, 4, 1, "k", "theirs"));
+    const std::vector<kv::Reply> replies = leader.install_snapshot(raft::Snapshot{raft::LogIndex{3}, raft::Term{2}, kv::encode_snapshot(theirs)});
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_EQ(replies[0].client, 2u);
+    EXPECT_EQ(replies[0].err, Err::kWrongLeader);
+    EXPECT_EQ(leader.pending(), 1u);  // index 5 is still to come
+    EXPECT_EQ(leader.state_machine(), theirs);
+    EXPECT_EQ(leader.last_applied(), raft::LogIndex{3});
+    leader.applied(entry_at(4, op(OpKind::kAppend, 4, 2, "k", "!")));
+    EXPECT_EQ(leader.state_machine().store().get("k"), "theirs!");
 }
 
 TEST(KvClerk, EachOperationGetsTheNextSeqAndStartsAtTheRememberedLeader) {

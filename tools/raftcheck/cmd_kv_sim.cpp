@@ -1,5 +1,6 @@
 // `raftcheck kv-sim`: the replicated key/value service over the simulated cluster, either
-// one of the 6.824 lab 3A tests (--scenario) or a free-running workload under chosen faults,
+// one of the 6.824 lab 3A and 3B tests (--scenario) or a free-running workload under chosen
+// faults (with snapshots when --maxraftstate is given),
 // writing the client-observed history (--history) for the linearizability checker.
 
 #include <chrono>
@@ -30,6 +31,7 @@ struct KvSimFlags {
     bool unreliable = false;
     bool crashes = false;
     bool partitions = false;
+    std::int64_t maxraftstate = -1;
     std::string history;
     std::string plant_bug;
     int verbose = 0;
@@ -52,6 +54,7 @@ std::string replay_command(const KvSimFlags& f, std::uint64_t seed) {
         if (f.unreliable) cmd += " --unreliable";
         if (f.crashes) cmd += " --crashes";
         if (f.partitions) cmd += " --partitions";
+        if (f.maxraftstate >= 0) cmd += " --maxraftstate " + std::to_string(f.maxraftstate);
     }
     if (!f.plant_bug.empty()) cmd += " --plant-bug " + f.plant_bug;
     return cmd + " --seed " + std::to_string(seed) + " -v";
@@ -100,11 +103,16 @@ int run_one_scenario(const KvSimFlags& f, const sim::KvScenario& s) {
     return failure.empty() ? kExitOk : kExitViolation;
 }
 
+// --scenario: one name, "all", or a lab ("3A", "3B") for all of its scenarios.
+bool chosen_by(const std::string& scenario, const sim::KvScenario& s) {
+    return scenario == "all" || scenario == s.name || scenario == s.lab;
+}
+
 // Scenarios times seeds over `jobs` threads; each run owns its simulation, so runs share nothing.
 int run_suite(const KvSimFlags& f) {
     std::vector<const sim::KvScenario*> chosen;
     for (const sim::KvScenario& s : sim::all_kv_scenarios()) {
-        if (f.scenario == "all" || f.scenario == s.name) chosen.push_back(&s);
+        if (chosen_by(f.scenario, s)) chosen.push_back(&s);
     }
     struct Result {
         std::string failure;
@@ -132,7 +140,7 @@ int run_suite(const KvSimFlags& f) {
     });
     const double wall = seconds_since(t0);
 
-    std::printf("%-40s %11s %12s %16s %12s\n", "scenario", "passed", "cpu seconds", "virtual seconds", "operations");
+    std::printf("%-56s %-4s %11s %12s %16s %12s\n", "scenario", "lab", "passed", "cpu seconds", "virtual seconds", "operations");
     std::size_t passed_all = 0;
     for (std::size_t c = 0; c < chosen.size(); ++c) {
         std::size_t passed = 0, ops = 0;
@@ -145,7 +153,7 @@ int run_suite(const KvSimFlags& f) {
             ops += r.operations;
         }
         passed_all += passed;
-        std::printf("%-40s %5zu/%-5llu %12.3f %16.1f %12zu\n", chosen[c]->name, passed,
+        std::printf("%-56s %-4s %5zu/%-5llu %12.3f %16.1f %12zu\n", chosen[c]->name, chosen[c]->lab, passed,
                     static_cast<unsigned long long>(f.seeds), cpu, virtual_s, ops);
     }
     std::printf("\n%zu/%zu runs passed (seeds %llu..%llu) in %.3f s wall on %u thread(s)\n", passed_all, total,
@@ -173,6 +181,7 @@ int run_free(const KvSimFlags& f) {
     o.crashes = f.crashes;
     o.partitions = f.partitions;
     o.lab = lab_options(f);
+    o.lab.maxraftstate = f.maxraftstate;
     sim::KvHistory history;
     o.lab.history_out = &history;
     const auto t0 = std::chrono::steady_clock::now();
@@ -195,6 +204,12 @@ int run_free(const KvSimFlags& f) {
                     static_cast<unsigned long long>(r.cluster.leaders_elected),
                     static_cast<unsigned long long>(r.cluster.entries_applied),
                     static_cast<unsigned long long>(r.cluster.crashes));
+        if (f.maxraftstate >= 0) {
+            std::printf("storage:  %llu snapshots taken, %llu installed; at the end at most %zu bytes of raft state (bound %lld), %zu of snapshot\n",
+                        static_cast<unsigned long long>(r.cluster.snapshots_taken),
+                        static_cast<unsigned long long>(r.cluster.snapshots_installed), r.max_raft_state_bytes,
+                        static_cast<long long>(8 * f.maxraftstate), r.max_snapshot_bytes);
+        }
         std::printf("safety:   OK  one leader per term, every server applied the same commands in order\n");
     } catch (const sim::SimFailure& e) {
         std::printf("VIOLATION: %s\nreplay: %s\n", e.what(), replay_command(f, f.seed).c_str());
@@ -208,13 +223,13 @@ int run_free(const KvSimFlags& f) {
 
 Runner add_kv_sim_command(CLI::App& app) {
     auto flags = std::make_shared<KvSimFlags>();
-    CLI::App* cmd = app.add_subcommand("kv-sim", "Run the replicated key/value service in the simulator: a 6.824 3A test or a free workload");
-    cmd->add_option("--scenario", flags->scenario, "Run a 6.824 lab 3A test (see --list-scenarios), or 'all'");
+    CLI::App* cmd = app.add_subcommand("kv-sim", "Run the replicated key/value service in the simulator: a 6.824 3A/3B test or a free workload");
+    cmd->add_option("--scenario", flags->scenario, "Run a 6.824 lab 3A/3B test (see --list-scenarios), a lab's tests (3A, 3B), or 'all'");
     cmd->add_option("--seed,-s", flags->seed, "Seed: the same seed gives the same run");
     cmd->add_option("--seeds", flags->seeds, "With --scenario: run seeds --seed .. --seed+N-1 and print a table")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
     cmd->add_option("--jobs,-j", flags->jobs, "With --seeds: threads to run on")->check(CLI::Range(1u, 256u));
-    cmd->add_flag("--list-scenarios", flags->list_scenarios, "List the 3A scenarios and exit");
+    cmd->add_flag("--list-scenarios", flags->list_scenarios, "List the 3A and 3B scenarios and exit");
     cmd->add_option("--servers,-n", flags->servers, "Free run: number of servers")->check(CLI::Range(1u, 32u));
     cmd->add_option("--clients,-c", flags->clients, "Free run: number of clerks")->check(CLI::Range(1u, 100u));
     cmd->add_option("--seconds", flags->seconds, "Free run: virtual seconds of workload under faults")->check(CLI::Range(0.1, 3600.0));
@@ -223,24 +238,32 @@ Runner add_kv_sim_command(CLI::App& app) {
     cmd->add_flag("--unreliable", flags->unreliable, "Free run: lose 10% of messages, delay the rest");
     cmd->add_flag("--crashes", flags->crashes, "Free run: shut servers down and restart them");
     cmd->add_flag("--partitions", flags->partitions, "Free run: split the servers into two groups, anew every second");
+    cmd->add_option("--maxraftstate", flags->maxraftstate,
+                    "Free run: servers snapshot once their persisted raft state exceeds this many bytes (-1: never)")
+        ->check(CLI::Range(std::int64_t{-1}, std::int64_t{1} << 40));
     cmd->add_option("--history", flags->history, "Write the client-observed history (JSON) to this file");
     cmd->add_option("--plant-bug", flags->plant_bug, "Run with a planted service bug: NoDedup or LocalReadByLeader");
     cmd->add_flag("-v,--verbose", flags->verbose, "Print elections, faults; twice: every step and client call");
     return [flags] {
         const KvSimFlags& f = *flags;
         if (f.list_scenarios) {
-            for (const sim::KvScenario& s : sim::all_kv_scenarios()) std::printf("%s\n", s.name);
+            for (const sim::KvScenario& s : sim::all_kv_scenarios()) std::printf("%-56s lab %s\n", s.name, s.lab);
             return kExitOk;
         }
         if (!f.plant_bug.empty() && !sim::find_kv_bug(f.plant_bug)) {
             std::fprintf(stderr, "raftcheck: unknown bug '%s' (NoDedup, LocalReadByLeader)\n", f.plant_bug.c_str());
             return kExitUsage;
         }
-        if (!f.scenario.empty() && f.scenario != "all" && !sim::find_kv_scenario(f.scenario)) {
+        const bool lab = f.scenario == "3A" || f.scenario == "3B";
+        if (!f.scenario.empty() && f.scenario != "all" && !lab && !sim::find_kv_scenario(f.scenario)) {
             std::fprintf(stderr, "raftcheck: unknown scenario '%s' (see --list-scenarios)\n", f.scenario.c_str());
             return kExitUsage;
         }
-        const bool suite = f.scenario == "all" || f.seeds > 1;
+        if (!f.scenario.empty() && f.maxraftstate != -1) {
+            std::fprintf(stderr, "raftcheck: --maxraftstate is for the free run: each scenario sets its own\n");
+            return kExitUsage;
+        }
+        const bool suite = f.scenario == "all" || lab || f.seeds > 1;
         if (!f.history.empty() && suite) {
             std::fprintf(stderr, "raftcheck: --history records one run: give one --scenario and one seed\n");
             return kExitUsage;
