@@ -208,6 +208,10 @@ int explore_and_report(const ExploreFlags& f, const spec::Params& params, const 
 }
 
 int run(const ExploreFlags& f) {
+    if (f.refines_abstract && (f.model == "raft-abstract" || f.model == "impl")) {
+        std::fprintf(stderr, "raftcheck: --refines-abstract is for --model raft-tla or raft\n");
+        return kExitUsage;
+    }
     if (f.model == "raft-abstract" || !f.from_path.empty() || !f.find_path.empty()) {
         if (f.model != "raft-abstract") {
             std::fprintf(stderr, "raftcheck: --from and --find are for --model raft-abstract\n");
