@@ -9,8 +9,10 @@
 // Some actions are more general than the endive/mypyvy originals, so that the message-passing
 // models refine this one (spec/abstract_mapping.hpp): an election may skip terms, a leader may
 // step down by itself, a commit may cover any entry of the leader's term that a quorum holds,
-// and a follower may drop or replace any entries that are not committed. Each generalisation
-// is sound because the same inductive invariant still holds (`raftcheck prove`).
+// and a follower may drop or replace any entries that are not committed; two more actions
+// (BecomeLeaderLate, CommitEntryLate) explain elections and acknowledgements that a newer
+// election overtook, with guards that state what the unrecorded votes guaranteed. Each is
+// sound because the same inductive invariant still holds (`raftcheck prove`).
 //
 // The bounds are guards, not TLC's state constraint: an action whose successor would leave
 // them is disabled. Z3's encoding must keep every state inside its finite domains, and the
