@@ -17,7 +17,7 @@ namespace sa = spec::abstract;
 enum class Bug {
     kVoteWithoutQuorum,               // a server becomes Primary with one vote short of a quorum
     kVoteWithoutLogCheck,             // voters grant their vote whatever the candidate's log
-    kCommitWithoutCurrentTermQuorum,  // a Primary commits its last entry once a quorum holds it,
+    kCommitWithoutCurrentTermQuorum,  // a Primary commits an entry once a quorum holds it,
                                       // whatever its term and theirs (Raft's Figure 8)
 };
 
@@ -51,11 +51,11 @@ inline std::vector<sa::Action> bug_actions(Bug bug, const sa::Params& p) {
     const auto n = static_cast<std::uint8_t>(p.servers);
     const sa::ActionKind kind = bug == Bug::kCommitWithoutCurrentTermQuorum ? sa::ActionKind::kCommitEntry : sa::ActionKind::kBecomeLeader;
     const std::uint32_t min_votes = bug == Bug::kVoteWithoutQuorum ? p.quorum() - 1 : p.quorum();
+    const std::uint32_t top = kind == sa::ActionKind::kBecomeLeader ? p.max_term : p.max_log;  // the term, or the index
     for (std::uint8_t i = 0; i < n; ++i) {
         for (std::uint32_t q = 0; q < (1u << n); ++q) {
-            if ((q >> i & 1) != 0 && static_cast<std::uint32_t>(std::popcount(q)) >= std::max(1u, min_votes)) {
-                out.push_back({kind, i, 0, static_cast<std::uint8_t>(q)});
-            }
+            if ((q >> i & 1) == 0 || static_cast<std::uint32_t>(std::popcount(q)) < std::max(1u, min_votes)) continue;
+            for (std::uint32_t x = 1; x <= top; ++x) out.push_back({kind, i, 0, static_cast<std::uint8_t>(q), static_cast<std::uint8_t>(x)});
         }
     }
     return out;
@@ -71,8 +71,8 @@ inline bool apply_bug(Bug bug, const sa::State& s, const sa::Params& p, const sa
     switch (bug) {
         case Bug::kVoteWithoutQuorum:
         case Bug::kVoteWithoutLogCheck: {
-            const std::uint32_t new_term = s.term[i] + 1u;
-            if (new_term > p.max_term) return false;
+            const std::uint32_t new_term = a.n;
+            if (new_term <= s.term[i] || new_term > p.max_term) return false;
             for (std::uint32_t v = 0; v < p.servers; ++v) {
                 if (!in_q(v)) continue;
                 if (s.term[v] >= new_term) return false;
@@ -88,14 +88,17 @@ inline bool apply_bug(Bug bug, const sa::State& s, const sa::Params& p, const sa
             return true;
         }
         case Bug::kCommitWithoutCurrentTermQuorum: {
-            const std::uint32_t index = s.len[i];
-            if (!s.leader[i] || index == 0) return false;
+            const std::uint32_t index = a.n;
+            if (!s.leader[i] || index == 0 || index > s.len[i]) return false;
             const std::uint8_t t = s.log[i][index - 1];
             for (std::uint32_t v = 0; v < p.servers; ++v) {
                 if (in_q(v) && (s.len[v] < index || s.log[v][index - 1] != t)) return false;
             }
             out = s;
-            out.committed[index - 1] = static_cast<std::uint8_t>(out.committed[index - 1] | (1u << t));
+            // Like CommitEntry, every entry of that term up to the index (LogTermsGrow keeps them together).
+            for (std::uint32_t m = 1; m <= index; ++m) {
+                if (s.log[i][m - 1] == t) out.committed[m - 1] = static_cast<std::uint8_t>(out.committed[m - 1] | (1u << t));
+            }
             return true;
         }
     }

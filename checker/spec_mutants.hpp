@@ -18,14 +18,19 @@ enum class Bug {
     kForgetVoteOnRestart,        // votedFor is not persisted across a restart
     kTruncateOnStaleAppend,      // a follower truncates on a stale or duplicated AppendEntries
     kCountStaleVote,             // a candidate counts a granted vote from an older term
+    // A leader tags a new entry with the term before its own (an off-by-one). Breaks no
+    // invariant at small bounds (such entries are never committed by counting), but no
+    // raft-abstract step appends an entry of another term than the leader's: the refinement
+    // check (checker/abstract_refinement.hpp) catches it at once.
+    kAppendWithStaleTerm,
     // Snapshots (the raft model with max_snapshots > 0):
     kCompactUncommitted,             // a server snapshots entries it does not know to be committed
     kInstallSnapshotRollsBackCommit,  // a follower takes a snapshot older than its commitIndex
 };
 
 inline constexpr Bug kAllBugs[] = {Bug::kVoteWithoutUpToDateCheck, Bug::kCommitEarlierTermByCount, Bug::kForgetVoteOnRestart,
-                                    Bug::kTruncateOnStaleAppend, Bug::kCountStaleVote, Bug::kCompactUncommitted,
-                                    Bug::kInstallSnapshotRollsBackCommit};
+                                    Bug::kTruncateOnStaleAppend, Bug::kCountStaleVote, Bug::kAppendWithStaleTerm,
+                                    Bug::kCompactUncommitted, Bug::kInstallSnapshotRollsBackCommit};
 
 inline const char* bug_name(Bug b) {
     switch (b) {
@@ -34,6 +39,7 @@ inline const char* bug_name(Bug b) {
         case Bug::kForgetVoteOnRestart: return "ForgetVoteOnRestart";
         case Bug::kTruncateOnStaleAppend: return "TruncateOnStaleAppend";
         case Bug::kCountStaleVote: return "CountStaleVote";
+        case Bug::kAppendWithStaleTerm: return "AppendWithStaleTerm";
         case Bug::kCompactUncommitted: return "CompactUncommitted";
         case Bug::kInstallSnapshotRollsBackCommit: return "InstallSnapshotRollsBackCommit";
     }
@@ -61,6 +67,7 @@ public:
             case Bug::kForgetVoteOnRestart: forget_vote(s, base, f); break;
             case Bug::kTruncateOnStaleAppend: truncate_on_stale(s, base, f); break;
             case Bug::kCountStaleVote: count_stale_vote(s, base, f); break;
+            case Bug::kAppendWithStaleTerm: append_with_stale_term(s, base, f); break;
             case Bug::kCompactUncommitted: compact_uncommitted(s, base, f); break;
             case Bug::kInstallSnapshotRollsBackCommit: install_rolls_back(s, base, f); break;
         }
@@ -202,6 +209,17 @@ private:
             spec::bag_add(t, r);
             spec::bag_remove(t, m);
             f(label(spec::ActionKind::kHandleInstallSnapshotRequest, m.dest, m.source, m), t);
+        }
+    }
+
+    template <class F>
+    void append_with_stale_term(const State& s, const State& base, F& f) const {
+        for (std::uint8_t i = 0; i < params().servers; ++i) {
+            const spec::Server& v = s.servers[i];
+            if (v.role != spec::Role::kLeader || v.current_term < 2) continue;
+            State t = base;
+            t.servers[i].log = v.log.append(v.current_term - 1u, 1);  // the bug: not currentTerm
+            f(spec::Action{spec::ActionKind::kClientRequest, i, 0, 1, {}}, t);
         }
     }
 

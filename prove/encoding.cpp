@@ -179,12 +179,6 @@ expr Encoding::up_to_date(const SymState& s, std::uint32_t i, std::uint32_t v) c
     return lt(b, a) || (a == b && le(s.len[v], s.len[i]));
 }
 
-expr Encoding::is_prefix(const SymState& s, std::uint32_t i, std::uint32_t j) const {
-    std::vector<expr> c{le(s.len[i], s.len[j])};
-    for (std::uint32_t k = 0; k < params_.max_log; ++k) c.push_back(z3::implies(lt(num(k), s.len[i]), s.log[i][k] == s.log[j][k]));
-    return all_of(ctx_, c);
-}
-
 expr Encoding::count_at_least(const std::vector<expr>& bools, std::uint32_t n) const {
     if (n == 0) return ctx_.bool_val(true);
     z3::expr_vector ev(ctx_);
@@ -198,9 +192,16 @@ expr Encoding::quorum_at_term(const SymState& s, const expr& t) const {
     return count_at_least(at, params_.quorum());
 }
 
+expr Encoding::committed_at(const SymState& s, std::uint32_t index, const expr& t) const {
+    std::vector<expr> c;
+    for (std::uint32_t tt = 1; tt <= params_.max_term; ++tt) c.push_back(t == num(tt) && s.committed[index - 1][tt]);
+    return any_of(ctx_, c);
+}
+
 std::vector<sa::ActionKind> Encoding::all_kinds() {
     return {sa::ActionKind::kClientRequest, sa::ActionKind::kGetEntries,  sa::ActionKind::kRollbackEntries,
-            sa::ActionKind::kBecomeLeader,  sa::ActionKind::kCommitEntry, sa::ActionKind::kUpdateTerms};
+            sa::ActionKind::kBecomeLeader,  sa::ActionKind::kCommitEntry, sa::ActionKind::kUpdateTerms,
+            sa::ActionKind::kStepDown,      sa::ActionKind::kBecomeLeaderLate, sa::ActionKind::kCommitEntryLate};
 }
 
 Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag, const std::vector<sa::ActionKind>& kinds,
@@ -216,6 +217,8 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
     std::vector<expr> q;
     for (std::uint32_t v = 0; v < n; ++v) q.push_back(ctx_.bool_const(("quorum_" + sname(v) + "_" + tag).c_str()));
     auto in_q_size = [&](std::uint32_t i, std::uint32_t size) { return q[i] && count_at_least(q, size); };
+    // The number of the action taken (a term, an index or a length), shared like the quorum.
+    const expr x = scalar("param_" + tag);
 
     // Writers of each variable: (condition, new value), innermost last.
     using Writes = std::vector<std::pair<expr, expr>>;
@@ -223,13 +226,12 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
     std::vector<std::vector<Writes>> w_log(n, std::vector<Writes>(L));
     std::vector<std::vector<Writes>> w_commit(L, std::vector<Writes>(T + 1));
     std::vector<expr> guards;
+    if (scalars_ == Scalars::kInt) guards.push_back(x >= 0);
     std::vector<Selector> sels;
     auto selector = [&](sa::ActionKind kind, std::uint32_t i, std::uint32_t j) {
-        const sa::Action a{kind, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j), 0};
+        const sa::Action a{kind, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j), 0, 0};
         std::string name = "sel_" + sa::action_name(kind) + "_" + sname(i);
-        if (kind == sa::ActionKind::kGetEntries || kind == sa::ActionKind::kRollbackEntries || kind == sa::ActionKind::kUpdateTerms) {
-            name += "_" + sname(j);
-        }
+        if (kind == sa::ActionKind::kGetEntries || kind == sa::ActionKind::kUpdateTerms) name += "_" + sname(j);
         sels.push_back({a, ctx_.bool_const((name + "_" + tag).c_str())});
         return sels.back().literal;
     };
@@ -245,51 +247,91 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
         for (std::uint32_t j = 0; j < n; ++j) {
             if (i == j || (first_servers_only && j != 1)) continue;
             if (wanted(sa::ActionKind::kGetEntries)) {
+                // i's log becomes j's first x entries, keeping every committed entry it holds.
                 const expr sel = selector(sa::ActionKind::kGetEntries, i, j);
-                std::vector<expr> log_ok;
-                for (std::uint32_t k = 0; k < L; ++k) log_ok.push_back(z3::implies(s.len[i] == num(k + 1), s.log[j][k] == s.log[i][k]));
-                guards.push_back(z3::implies(sel, !s.leader[i] && lt(s.len[i], s.len[j]) && all_of(ctx_, log_ok)));
-                for (std::uint32_t k = 0; k < L; ++k) w_log[i][k].push_back({sel && s.len[i] == num(k), s.log[j][k]});
-                w_len[i].push_back({sel, plus(s.len[i], 1)});
-            }
-            if (wanted(sa::ActionKind::kRollbackEntries)) {
-                const expr sel = selector(sa::ActionKind::kRollbackEntries, i, j);
-                guards.push_back(z3::implies(sel, !s.leader[i] && lt(num(0), s.len[i]) && lt(last_term(s, i), last_term(s, j)) &&
-                                                      !is_prefix(s, i, j)));
-                for (std::uint32_t k = 0; k < L; ++k) w_log[i][k].push_back({sel && s.len[i] == num(k + 1), num(0)});
-                w_len[i].push_back({sel, plus(s.len[i], -1)});
+                std::vector<expr> g{!s.leader[i], le(x, s.len[j])};
+                for (std::uint32_t k = 1; k <= L; ++k) {
+                    const expr mine = s.log[i][k - 1];
+                    g.push_back(z3::implies(le(num(k), s.len[i]) && committed_at(s, k, mine), le(num(k), x) && s.log[j][k - 1] == mine));
+                }
+                guards.push_back(z3::implies(sel, all_of(ctx_, g)));
+                for (std::uint32_t k = 0; k < L; ++k) w_log[i][k].push_back({sel, z3::ite(lt(num(k), x), s.log[j][k], num(0))});
+                w_len[i].push_back({sel, x});
             }
         }
+        if (wanted(sa::ActionKind::kRollbackEntries)) {
+            const expr sel = selector(sa::ActionKind::kRollbackEntries, i, 0);
+            std::vector<expr> last_committed;
+            for (std::uint32_t k = 1; k <= L; ++k) last_committed.push_back(s.len[i] == num(k) && committed_at(s, k, s.log[i][k - 1]));
+            guards.push_back(z3::implies(sel, !s.leader[i] && lt(num(0), s.len[i]) && !any_of(ctx_, last_committed)));
+            for (std::uint32_t k = 0; k < L; ++k) w_log[i][k].push_back({sel && s.len[i] == num(k + 1), num(0)});
+            w_len[i].push_back({sel, plus(s.len[i], -1)});
+        }
         if (wanted(sa::ActionKind::kBecomeLeader)) {
+            // i wins term x, above its own.
             const expr sel = selector(sa::ActionKind::kBecomeLeader, i, 0);
             const std::uint32_t votes = bug_ == Bug::kVoteWithoutQuorum ? std::max(1u, params_.quorum() - 1) : params_.quorum();
-            std::vector<expr> g{in_q_size(i, votes), lt(s.term[i], num(T))};
+            std::vector<expr> g{in_q_size(i, votes), lt(s.term[i], x), le(x, num(T))};
             for (std::uint32_t v = 0; v < n; ++v) {
-                expr ok = le(s.term[v], s.term[i]);
+                expr ok = lt(s.term[v], x);
                 if (bug_ != Bug::kVoteWithoutLogCheck) ok = ok && up_to_date(s, i, v);
                 g.push_back(z3::implies(q[v], ok));
             }
             guards.push_back(z3::implies(sel, all_of(ctx_, g)));
             for (std::uint32_t v = 0; v < n; ++v) {
-                w_term[v].push_back({sel && q[v], plus(s.term[i], 1)});
+                w_term[v].push_back({sel && q[v], x});
                 w_leader[v].push_back({sel && q[v], ctx_.bool_val(v == i)});
             }
         }
-        if (wanted(sa::ActionKind::kCommitEntry)) {
-            const expr sel = selector(sa::ActionKind::kCommitEntry, i, 0);
-            const bool figure8 = bug_ == Bug::kCommitWithoutCurrentTermQuorum;
-            const expr entry = last_term(s, i);  // the term of the entry committed
-            std::vector<expr> g{s.leader[i], lt(num(0), s.len[i]), in_q_size(i, params_.quorum())};
-            if (!figure8) g.push_back(entry == s.term[i]);
+        if (wanted(sa::ActionKind::kBecomeLeaderLate)) {
+            // i wins term x after a newer election overtook it (see spec/abstract_actions.cpp).
+            const expr sel = selector(sa::ActionKind::kBecomeLeaderLate, i, 0);
+            std::vector<expr> g{in_q_size(i, params_.quorum()), lt(s.term[i], x), le(x, num(T)), lt(last_term(s, i), x)};
+            std::vector<expr> overtaken;
             for (std::uint32_t v = 0; v < n; ++v) {
-                expr ok = le(s.len[i], s.len[v]) && entry_at(s, v, s.len[i]) == entry;
-                if (!figure8) ok = ok && s.term[v] == s.term[i];
-                g.push_back(z3::implies(q[v], ok));
+                overtaken.push_back(q[v] && lt(x, s.term[v]));
+                g.push_back(!(s.leader[v] && s.term[v] == x));
+                for (std::uint32_t k = 0; k < L; ++k) g.push_back(!(lt(num(k), s.len[v]) && s.log[v][k] == x));
+            }
+            g.push_back(any_of(ctx_, overtaken));
+            for (std::uint32_t k = 1; k <= L; ++k) {
+                for (std::uint32_t c = 1; c <= T; ++c) g.push_back(z3::implies(s.committed[k - 1][c] && le(num(c), x), has(s, i, k, num(c))));
+            }
+            guards.push_back(z3::implies(sel, all_of(ctx_, g)));
+            for (std::uint32_t v = 0; v < n; ++v) {
+                const expr joins = sel && q[v] && lt(s.term[v], x);
+                w_term[v].push_back({joins, x});
+                w_leader[v].push_back({joins, ctx_.bool_val(v == i)});
+            }
+        }
+        for (const bool late : {false, true}) {
+            // i commits the entries of the term of its entry x up to x.
+            const sa::ActionKind kind = late ? sa::ActionKind::kCommitEntryLate : sa::ActionKind::kCommitEntry;
+            if (!wanted(kind)) continue;
+            const expr sel = selector(kind, i, 0);
+            const bool figure8 = !late && bug_ == Bug::kCommitWithoutCurrentTermQuorum;
+            const expr entry = entry_at(s, i, x);  // the term of the entry committed
+            std::vector<expr> g{s.leader[i], lt(num(0), x), le(x, s.len[i]), in_q_size(i, params_.quorum())};
+            if (!figure8) g.push_back(entry == s.term[i]);
+            std::vector<expr> moved_on;
+            for (std::uint32_t v = 0; v < n; ++v) {
+                g.push_back(z3::implies(q[v], le(x, s.len[v]) && entry_at(s, v, x) == entry));
+                moved_on.push_back(q[v] && lt(s.term[i], s.term[v]));
+                if (late) {
+                    const expr past = lt(s.term[i], last_term(s, v)) || (s.leader[v] && lt(s.term[i], s.term[v]));
+                    g.push_back(z3::implies(past, le(x, s.len[v]) && entry_at(s, v, x) == entry));
+                }
+            }
+            if (late) {
+                g.push_back(any_of(ctx_, moved_on));
+            } else if (!figure8) {
+                g.push_back(!any_of(ctx_, moved_on));
             }
             guards.push_back(z3::implies(sel, all_of(ctx_, g)));
             for (std::uint32_t k = 0; k < L; ++k) {
                 for (std::uint32_t tt = 1; tt <= T; ++tt) {
-                    w_commit[k][tt].push_back({sel && s.len[i] == num(k + 1) && entry == num(tt), ctx_.bool_val(true)});
+                    const expr covered = le(num(k + 1), x) && s.log[i][k] == entry && entry == num(tt);
+                    w_commit[k][tt].push_back({sel && covered, ctx_.bool_val(true)});
                 }
             }
         }
@@ -301,6 +343,11 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
                 w_term[j].push_back({sel, s.term[i]});
                 w_leader[j].push_back({sel, ctx_.bool_val(false)});
             }
+        }
+        if (wanted(sa::ActionKind::kStepDown)) {
+            const expr sel = selector(sa::ActionKind::kStepDown, i, 0);
+            guards.push_back(z3::implies(sel, s.leader[i]));
+            w_leader[i].push_back({sel, ctx_.bool_val(false)});
         }
     }
 
@@ -324,7 +371,7 @@ Step Encoding::next(const SymState& s, const SymState& t, const std::string& tag
     z3::expr_vector lv(ctx_);
     for (const expr& l : lits) lv.push_back(l);
     const expr at_most_one = lits.empty() ? ctx_.bool_val(true) : z3::atmost(lv, 1);
-    return Step{all_of(ctx_, guards) && all_of(ctx_, frame) && at_most_one, sels, q, any_of(ctx_, lits)};
+    return Step{all_of(ctx_, guards) && all_of(ctx_, frame) && at_most_one, sels, q, x, any_of(ctx_, lits)};
 }
 
 expr Encoding::conjunct(std::size_t index, const SymState& s) const {
@@ -463,10 +510,15 @@ std::optional<sa::Action> Encoding::read_action(const z3::model& m, const Step& 
     for (const Selector& sel : step.selectors) {
         if (!m.eval(sel.literal, true).is_true()) continue;
         sa::Action a = sel.action;
-        if (a.kind == sa::ActionKind::kBecomeLeader || a.kind == sa::ActionKind::kCommitEntry) {
+        const bool numbered = a.kind == sa::ActionKind::kBecomeLeader || a.kind == sa::ActionKind::kCommitEntry ||
+                              a.kind == sa::ActionKind::kBecomeLeaderLate || a.kind == sa::ActionKind::kCommitEntryLate;
+        if (numbered) {
             for (std::uint32_t v = 0; v < params_.servers; ++v) {
                 if (m.eval(step.quorum[v], true).is_true()) a.quorum = static_cast<std::uint8_t>(a.quorum | (1u << v));
             }
+        }
+        if (numbered || a.kind == sa::ActionKind::kGetEntries) {
+            a.n = static_cast<std::uint8_t>(value(m, step.param));
         }
         return a;
     }

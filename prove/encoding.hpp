@@ -39,8 +39,8 @@ struct SymState {
     std::vector<std::vector<z3::expr>> committed;  // [slot][term], Bool; term 0 unused (false)
 };
 
-// One action instance of a step: its label (quorum left 0: the step's quorum Booleans say
-// which) and its selector literal.
+// One action instance of a step: its label (quorum and n left 0: the step's quorum Booleans
+// and number say which) and its selector literal.
 struct Selector {
     sa::Action action;
     z3::expr literal;
@@ -50,6 +50,7 @@ struct Step {
     z3::expr relation;               // selectors => guards, the frame, at most one selector
     std::vector<Selector> selectors;
     std::vector<z3::expr> quorum;    // [server], Bool
+    z3::expr param;                  // the action's number (Action::n): a term, index or length
     z3::expr some_action;            // at least one selector (no stutter)
 };
 
@@ -83,6 +84,8 @@ public:
     const std::vector<Conjunct>& conjuncts() const { return conjuncts_; }
     z3::expr conjunct(std::size_t k, const SymState& s) const;
 
+    // The scalar v (to fix a step's param in tests).
+    z3::expr number(unsigned v) const { return num(v); }
     // s equals the concrete state c.
     z3::expr equals(const SymState& s, const sa::State& c) const;
     // Two symbolic states are equal (for k-induction's simple path, the negation).
@@ -108,9 +111,10 @@ private:
     // The term of server v's entry at the 1-based index `index` (an expression), 0 if none.
     z3::expr entry_at(const SymState& s, std::uint32_t v, const z3::expr& index) const;
     z3::expr up_to_date(const SymState& s, std::uint32_t i, std::uint32_t v) const;
-    z3::expr is_prefix(const SymState& s, std::uint32_t i, std::uint32_t j) const;
     z3::expr count_at_least(const std::vector<z3::expr>& bools, std::uint32_t n) const;
     z3::expr quorum_at_term(const SymState& s, const z3::expr& t) const;
+    // Whether the entry (index, t) is in `committed`, for a symbolic t.
+    z3::expr committed_at(const SymState& s, std::uint32_t index, const z3::expr& t) const;
 
     z3::context& ctx_;
     sa::Params params_;

@@ -2,9 +2,17 @@
 // raft-abstract: Raft reduced to what its safety argument needs, in the style of the
 // inductive-invariant benchmarks (endive's AbstractStaticRaft, the Ivy and mypyvy Raft
 // models). No messages: an election happens in one step with a quorum of votes, a follower
-// pulls one entry at a time from any server whose log is longer, and a history variable
-// records every committed entry. Small enough for Z3 to prove inductive (prove/), and
-// explorable by the explicit explorer like the other models (checker/abstract_model.hpp).
+// copies a prefix of any server's log, and a history variable records every committed entry.
+// Small enough for Z3 to prove inductive (prove/), and explorable by the explicit explorer
+// like the other models (checker/abstract_model.hpp).
+//
+// Some actions are more general than the endive/mypyvy originals, so that the message-passing
+// models refine this one (spec/abstract_mapping.hpp): an election may skip terms, a leader may
+// step down by itself, a commit may cover any entry of the leader's term that a quorum holds,
+// and a follower may drop or replace any entries that are not committed; two more actions
+// (BecomeLeaderLate, CommitEntryLate) explain elections and acknowledgements that a newer
+// election overtook, with guards that state what the unrecorded votes guaranteed. Each is
+// sound because the same inductive invariant still holds (`raftcheck prove`).
 //
 // The bounds are guards, not TLC's state constraint: an action whose successor would leave
 // them is disabled. Z3's encoding must keep every state inside its finite domains, and the
@@ -48,24 +56,33 @@ struct State {
 
 enum class ActionKind : std::uint8_t {
     kClientRequest,    // ClientRequest(i): leader i appends an entry of its term
-    kGetEntries,       // GetEntries(i, j): follower i pulls j's next entry after their common prefix
-    kRollbackEntries,  // RollbackEntries(i, j): follower i drops its last entry, j's log being newer
-    kBecomeLeader,     // BecomeLeader(i, Q): i wins term[i]+1 with the votes of quorum Q
-    kCommitEntry,      // CommitEntry(i, Q): leader i commits its last entry, held by Q at its term
+    kGetEntries,       // GetEntries(i, j, m): follower i's log becomes j's first m entries,
+                       // losing none of its committed entries
+    kRollbackEntries,  // RollbackEntries(i): follower i drops its last entry, not a committed one
+    kBecomeLeader,     // BecomeLeader(i, Q, t): i wins a term t above its own with the votes of Q
+    kCommitEntry,      // CommitEntry(i, Q, k): leader i commits the entries of its term up to
+                       // index k, entry k held by Q, no member of Q at a newer term
     kUpdateTerms,      // UpdateTerms(i, j): j learns i's newer term and steps down
+    kStepDown,         // StepDown(i): leader i becomes a follower (it restarted, or heard of a
+                       // newer term that no election has completed yet)
+    kBecomeLeaderLate, // BecomeLeaderLate(i, Q, t): i wins term t after a newer election that
+                       // some of its voters took part in (see abstract_actions.cpp)
+    kCommitEntryLate,  // CommitEntryLate(i, Q, k): CommitEntry when some of Q has moved on to
+                       // a newer term, every log and Primary past term[i] holding the entry
 };
-inline constexpr std::size_t kActionKinds = 6;
+inline constexpr std::size_t kActionKinds = 9;
 
 struct Action {
     ActionKind kind = ActionKind::kClientRequest;
     std::uint8_t i = 0;
-    std::uint8_t j = 0;       // GetEntries, RollbackEntries, UpdateTerms
-    std::uint8_t quorum = 0;  // BecomeLeader, CommitEntry: a set of servers as a bit mask
+    std::uint8_t j = 0;       // GetEntries, UpdateTerms
+    std::uint8_t quorum = 0;  // BecomeLeader(Late), CommitEntry(Late): a set of servers as a bit mask
+    std::uint8_t n = 0;       // BecomeLeader(Late): the term; CommitEntry(Late): the index; GetEntries: m
     bool operator==(const Action&) const = default;
 };
 
 std::string action_name(ActionKind k);
-// "BecomeLeader(s1, {s1,s2})": one line.
+// "BecomeLeader(s1, {s1,s2}, t2)": one line.
 std::string describe(const Action& a);
 // One variable a line: "currentTerm = ...", "state = ...", "log = ...", "committed = ...".
 std::string describe(const State& s, const Params& p);

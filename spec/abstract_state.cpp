@@ -21,6 +21,9 @@ std::string action_name(ActionKind k) {
         case ActionKind::kBecomeLeader: return "BecomeLeader";
         case ActionKind::kCommitEntry: return "CommitEntry";
         case ActionKind::kUpdateTerms: return "UpdateTerms";
+        case ActionKind::kStepDown: return "StepDown";
+        case ActionKind::kBecomeLeaderLate: return "BecomeLeaderLate";
+        case ActionKind::kCommitEntryLate: return "CommitEntryLate";
     }
     return "?";
 }
@@ -32,11 +35,12 @@ std::string server(std::uint32_t i) { return "s" + std::to_string(i + 1); }
 std::string describe(const Action& a) {
     std::string out = action_name(a.kind) + "(" + server(a.i);
     switch (a.kind) {
-        case ActionKind::kGetEntries:
-        case ActionKind::kRollbackEntries:
+        case ActionKind::kGetEntries: out += ", " + server(a.j) + ", " + std::to_string(a.n); break;
         case ActionKind::kUpdateTerms: out += ", " + server(a.j); break;
         case ActionKind::kBecomeLeader:
-        case ActionKind::kCommitEntry: {
+        case ActionKind::kBecomeLeaderLate:
+        case ActionKind::kCommitEntry:
+        case ActionKind::kCommitEntryLate: {
             out += ", {";
             bool first = true;
             for (std::uint32_t v = 0; v < 8; ++v) {
@@ -45,9 +49,13 @@ std::string describe(const Action& a) {
                 first = false;
             }
             out += "}";
+            const bool commit = a.kind == ActionKind::kCommitEntry || a.kind == ActionKind::kCommitEntryLate;
+            out += commit ? ", " + std::to_string(a.n) : ", t" + std::to_string(a.n);
             break;
         }
-        case ActionKind::kClientRequest: break;
+        case ActionKind::kClientRequest:
+        case ActionKind::kRollbackEntries:
+        case ActionKind::kStepDown: break;
     }
     return out + ")";
 }

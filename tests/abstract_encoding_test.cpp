@@ -129,6 +129,7 @@ RC_GTEST_PROP(AbstractEncoding, AgreesWithTheCppModelOnEnablednessAndSuccessor, 
             x.solver->add(sel.literal == x.ctx.bool_val(chosen));
         }
         for (std::uint32_t v = 0; v < p.servers; ++v) x.solver->add(x.step->quorum[v] == x.ctx.bool_val((a.quorum >> v & 1) != 0));
+        x.solver->add(x.step->param == x.enc->number(a.n));
         const z3::check_result answer = x.solver->check();
         const std::optional<sa::State> got = answer == z3::sat ? std::optional(x.enc->read(x.solver->get_model(), *x.t)) : std::nullopt;
         x.solver->pop();

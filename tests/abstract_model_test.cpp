@@ -22,8 +22,8 @@ TEST(AbstractModel, SafeAndEveryLemmaHoldsOnReachableStates) {
     const checker::AbstractModel model(sa::Params{3, 3, 3});
     const auto r = explore(model);
     EXPECT_FALSE(r.violation.has_value()) << r.violation->property;
-    EXPECT_EQ(r.stats.distinct, 53881u);
-    EXPECT_EQ(r.stats.depth, 20u);
+    EXPECT_EQ(r.stats.distinct, 167176u);
+    EXPECT_EQ(r.stats.depth, 22u);
     EXPECT_EQ(r.stats.sometimes_reached, 7u);  // a Primary, a commit, logs that disagree
 }
 

@@ -158,6 +158,30 @@ TEST(CliExplore, SnapshotBugIsCaughtWrittenAndReplayed) {
     EXPECT_EQ(run_cli("explore --model raft --max-snapshots 99 --progress 0").exit_code, 2);
 }
 
+TEST(CliExplore, RefinementToRaftAbstractPassesAndAFailureNamesTheStep) {
+    const CliRun ok = run_cli("explore --model raft --servers 2 --max-term 2 --max-log 1 --refines-abstract --progress 0");
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_NE(ok.output.find("every step refines raft-abstract"), std::string::npos) << ok.output;
+
+    const std::string trace = ::testing::TempDir() + "raftcheck_refines.ndjson";
+    const CliRun bad = run_cli("explore --plant-bug AppendWithStaleTerm --servers 2 --max-term 3 --max-log 2 --refines-abstract "
+                               "--progress 0 --trace " + trace);
+    EXPECT_EQ(bad.exit_code, 1) << bad.output;
+    EXPECT_NE(bad.output.find("VIOLATION of RefinesAbstract: a behaviour of 11 states"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("spec step ClientRequest(s"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("maps to no step of raft-abstract"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("abstract state before"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("spec state after"), std::string::npos) << bad.output;
+    const CliRun replay = run_cli("replay " + trace);  // the spec behaviour, without the checker's history
+    EXPECT_NE(replay.output.find("replayed 11 steps"), std::string::npos) << replay.output;
+
+    for (const char* args : {"explore --model impl --refines-abstract", "explore --model raft-abstract --refines-abstract",
+                             "explore --model raft-tla --max-term 8 --refines-abstract"}) {
+        const CliRun r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    }
+}
+
 TEST(CliExplore, MemoryLimitStopsWithAnIncompleteVerdict) {
     const CliRun r = run_cli("explore --servers 3 --max-term 2 --max-log 1 --max-memory 0.001 --progress 0");
     EXPECT_EQ(r.exit_code, 2) << r.output;

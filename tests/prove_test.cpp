@@ -92,7 +92,7 @@ TEST(Prove, SameQuestionSameCti) {
 
 TEST(Prove, DroppingANeededLemmaYieldsACti) {
     for (const char* lemma : {"EntryImpliesElection", "PrimaryHasQuorumAtItsTerm", "NewerLogsHaveCommitted"}) {
-        prove::ProveOptions o = options({3, 2, 2});
+        prove::ProveOptions o = options({3, 3, 2});  // with 2 terms, BecomeLeader needs no NewerLogsHaveCommitted
         o.dropped = {lemma};
         const prove::ProveReport r = prove::prove(o);
         ASSERT_FALSE(r.inductive()) << lemma;
@@ -151,11 +151,11 @@ TEST(Bmc, KInductionProvesWhatItCanAndSaysWhenItCannot) {
     o.params = {2, 1, 1};
     o.property = "LeaderCompleteness";
     o.induction = true;
-    o.max_steps = 8;
+    o.max_steps = 10;
     const prove::BmcResult r = prove::bmc(o);
     EXPECT_FALSE(r.trace.has_value());
     ASSERT_TRUE(r.induction_k.has_value());
-    EXPECT_EQ(*r.induction_k, 4u);  // not 1-, 2- or 3-inductive: only longer simple paths rule the CTIs out
+    EXPECT_EQ(*r.induction_k, 10u);  // not k-inductive for k < 10: only long simple paths rule the CTIs out
 
     o.params = {3, 2, 2};
     o.property = "ElectionSafety";

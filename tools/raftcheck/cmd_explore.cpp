@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "checker/abstract_refinement_model.hpp"
 #include "checker/explorer.hpp"
 #include "checker/spec_mutants.hpp"
 #include "checker/spec_model.hpp"
@@ -45,7 +46,30 @@ struct ExploreFlags {
     std::uint32_t max_proposals = 1;
     bool refinement = true;
     bool max_msgs_given = false;
+    bool refines_abstract = false;  // raft-tla, raft: check every step against raft-abstract
 };
+
+using RefiningModel = checker::AbstractRefinementModel<mutants::MutantModel>;
+
+void write_trace(std::ostream& out, const TraceHeader& h, const mutants::MutantModel& model,
+                 const checker::Violation<mutants::MutantModel>& v) {
+    write_counterexample(out, h, model, v);
+}
+// The trace file holds the spec's behaviour; the mapping's history is the checker's own.
+void write_trace(std::ostream& out, const TraceHeader& h, const RefiningModel& model, const checker::Violation<RefiningModel>& v) {
+    checker::Violation<mutants::MutantModel> plain{v.property, {}};
+    for (const auto& [label, state] : v.trace) plain.trace.emplace_back(label, state.spec);
+    write_counterexample(out, h, model.base(), plain);
+}
+
+void explain_refinement(const mutants::MutantModel&, const checker::Violation<mutants::MutantModel>&) {}
+// Names the failing step and prints both abstract states and both spec states.
+void explain_refinement(const RefiningModel& model, const checker::Violation<RefiningModel>& v) {
+    if (v.property != checker::kRefinesAbstract || v.trace.size() < 2 || !v.trace.back().first) return;
+    const auto& before = v.trace[v.trace.size() - 2].second;
+    const auto& [label, after] = v.trace.back();
+    std::printf("\nThe last step does not refine raft-abstract:\n%s", checker::explain_step(before, *label, after, model.params()).c_str());
+}
 
 // 80% of physical memory: room for the rest of the process and the machine.
 double default_memory_gib() {
@@ -82,7 +106,114 @@ int run_impl(const ExploreFlags& f) {
     return run_impl_explore(r);
 }
 
+template <class Model>
+int explore_and_report(const ExploreFlags& f, const spec::Params& params, const Model& model, const std::optional<mutants::Bug>& bug,
+                       std::ofstream* trace_out) {
+    checker::ExploreOptions options;
+    options.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+    options.max_depth = f.max_depth;
+    options.progress_seconds = f.progress;
+    options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    const double memory_gib = f.max_memory_gib > 0 ? f.max_memory_gib : default_memory_gib();
+    options.max_memory_bytes = static_cast<std::uint64_t>(memory_gib * 1024 * 1024 * 1024);
+    checker::Explorer<Model> explorer(model, options);
+    const char* mode = f.simulate > 0 ? "simulation" : f.dfs ? "DFS" : "BFS";
+    const auto result = f.simulate > 0 ? explorer.simulate(f.simulate, f.walk_depth, f.seed) : f.dfs ? explorer.dfs() : explorer.bfs();
+    const checker::Stats& s = result.stats;
+    const unsigned threads = f.simulate > 0 || f.dfs ? 1u : options.threads;
+    const auto& sometimes = spec::sometimes();
+
+    if (trace_out != nullptr && result.violation) {
+        TraceHeader header{f.model, params, f.plant_bug, result.violation->property};
+        write_trace(*trace_out, header, model, *result.violation);
+    }
+    if (f.json) {
+        nlohmann::json out = {
+            {"model", f.model},
+            {"mode", mode},
+            {"servers", f.params.servers},
+            {"values", f.params.values},
+            {"max_term", f.params.max_term},
+            {"max_log", f.params.max_log},
+            {"max_copies", f.params.max_copies},
+            {"max_msgs", f.params.max_msgs},
+            {"symmetry", f.symmetry},
+            {"refines_abstract", f.refines_abstract},
+            {"distinct_states", s.distinct},
+            {"states_generated", s.generated},
+            {"depth", s.depth},
+            {"seconds", s.seconds},
+            {"threads", threads},
+            {"visited_set_bytes", s.table_bytes},
+            {"peak_frontier_bytes", s.peak_frontier_bytes},
+            {"collision_probability", s.collision_probability()},
+            {"level_sizes", s.level_sizes},
+            {"violation", nullptr},
+            {"incomplete", s.out_of_memory ? nlohmann::json("memory limit") : nlohmann::json(nullptr)},
+        };
+        nlohmann::json reached = nlohmann::json::object();
+        for (std::size_t k = 0; k < sometimes.size(); ++k) reached[sometimes[k].name] = (s.sometimes_reached >> k & 1) != 0;
+        out["sometimes"] = reached;
+        if (result.violation) out["violation"] = violation_json(model, *result.violation);
+        std::printf("%s\n", out.dump(2).c_str());
+        return result.violation ? kExitViolation : s.out_of_memory ? kExitUsage : kExitOk;
+    }
+
+    if (bug) std::printf("planted bug: %s (the specification plus one buggy action)\n", f.plant_bug.c_str());
+    const std::string snapshots = f.params.max_snapshots ? ", max-snapshots " + std::to_string(f.params.max_snapshots) : "";
+    std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s%s\n",
+                f.model.c_str(), f.params.servers, f.params.values, f.params.max_term, f.params.max_log, f.params.max_copies,
+                f.params.max_msgs, snapshots.c_str(), f.symmetry ? ", symmetry" : "");
+    std::printf("%s on %u thread(s)%s\n", mode, threads,
+                f.max_depth ? (", depth bound " + std::to_string(f.max_depth)).c_str() : "");
+    std::printf("invariants: ");
+    for (const auto& inv : spec::invariants()) std::printf("%s ", inv.name);
+    for (const auto& p : spec::step_properties()) std::printf("%s (step) ", p.name);
+    if (f.refines_abstract) std::printf("%s (step)", checker::kRefinesAbstract);
+    std::printf("\n");
+    if (f.refines_abstract) {
+        std::printf("refinement: every step maps to a raft-abstract step or a stutter (raft-abstract with %u servers, max-term %u, "
+                    "max-log %u; map(Init) is its Init)\n",
+                    params.servers, spec::abstract_params(params).max_term, spec::abstract_params(params).max_log);
+    }
+    std::printf("\n");
+    std::printf("distinct states   %s\n", checker::detail::with_commas(s.distinct).c_str());
+    std::printf("states generated  %s\n", checker::detail::with_commas(s.generated).c_str());
+    std::printf("depth             %llu\n", static_cast<unsigned long long>(s.depth));
+    std::printf("time              %.3f s (%s distinct states/s)\n", s.seconds,
+                checker::detail::with_commas(static_cast<std::uint64_t>(s.distinct / std::max(s.seconds, 1e-9))).c_str());
+    std::printf("memory            visited set %.1f MiB (%.1f bytes/state), peak frontier %.1f MiB\n", s.table_bytes / 1048576.0,
+                s.distinct ? static_cast<double>(s.table_bytes) / static_cast<double>(s.distinct) : 0.0,
+                s.peak_frontier_bytes / 1048576.0);
+    std::printf("fingerprint collision probability (optimistic, as TLC calculates it): %.1e\n\n", s.collision_probability());
+    for (std::size_t k = 0; k < sometimes.size(); ++k) {
+        std::printf("sometimes %-18s %s  (%s)\n", sometimes[k].name, (s.sometimes_reached >> k & 1) ? "reached    " : "not reached",
+                    sometimes[k].meaning);
+    }
+    if (result.violation) {
+        print_violation(model, *result.violation);
+        explain_refinement(model, *result.violation);
+        if (trace_out != nullptr) {
+            std::printf("\ncounterexample written to %s; replay it with: raftcheck replay %s\n", f.trace_path.c_str(),
+                        f.trace_path.c_str());
+        }
+        return kExitViolation;
+    }
+    if (s.out_of_memory) {
+        std::printf("\nINCOMPLETE: stopped at the memory limit of %.3g GiB (--max-memory); no invariant was violated in the "
+                    "states explored, but not every state was explored. Lower the bounds, or add --symmetry.\n",
+                    memory_gib);
+        return kExitUsage;
+    }
+    std::printf("\nno invariant violated%s\n", f.refines_abstract ? ", every step refines raft-abstract" : "");
+    return kExitOk;
+}
+
 int run(const ExploreFlags& f) {
+    if (f.refines_abstract && (f.model == "raft-abstract" || f.model == "impl")) {
+        std::fprintf(stderr, "raftcheck: --refines-abstract is for --model raft-tla or raft\n");
+        return kExitUsage;
+    }
     if (f.model == "raft-abstract" || !f.from_path.empty() || !f.find_path.empty()) {
         if (f.model != "raft-abstract") {
             std::fprintf(stderr, "raftcheck: --from and --find are for --model raft-abstract\n");
@@ -125,95 +256,19 @@ int run(const ExploreFlags& f) {
         }
     }
     const mutants::MutantModel model(params, bug, f.symmetry);
-    checker::ExploreOptions options;
-    options.threads = f.threads != 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
-    options.max_depth = f.max_depth;
-    options.progress_seconds = f.progress;
-    options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    const double memory_gib = f.max_memory_gib > 0 ? f.max_memory_gib : default_memory_gib();
-    options.max_memory_bytes = static_cast<std::uint64_t>(memory_gib * 1024 * 1024 * 1024);
-    checker::Explorer<mutants::MutantModel> explorer(model, options);
-    const char* mode = f.simulate > 0 ? "simulation" : f.dfs ? "DFS" : "BFS";
-    const auto result = f.simulate > 0 ? explorer.simulate(f.simulate, f.walk_depth, f.seed) : f.dfs ? explorer.dfs() : explorer.bfs();
-    const checker::Stats& s = result.stats;
-    const unsigned threads = f.simulate > 0 || f.dfs ? 1u : options.threads;
-    const auto& sometimes = spec::sometimes();
-
-    if (trace_out && result.violation) {
-        TraceHeader header{f.model, params, f.plant_bug, result.violation->property};
-        write_counterexample(*trace_out, header, model, *result.violation);
-    }
-    if (f.json) {
-        nlohmann::json out = {
-            {"model", f.model},
-            {"mode", mode},
-            {"servers", f.params.servers},
-            {"values", f.params.values},
-            {"max_term", f.params.max_term},
-            {"max_log", f.params.max_log},
-            {"max_copies", f.params.max_copies},
-            {"max_msgs", f.params.max_msgs},
-            {"symmetry", f.symmetry},
-            {"distinct_states", s.distinct},
-            {"states_generated", s.generated},
-            {"depth", s.depth},
-            {"seconds", s.seconds},
-            {"threads", threads},
-            {"visited_set_bytes", s.table_bytes},
-            {"peak_frontier_bytes", s.peak_frontier_bytes},
-            {"collision_probability", s.collision_probability()},
-            {"level_sizes", s.level_sizes},
-            {"violation", nullptr},
-            {"incomplete", s.out_of_memory ? nlohmann::json("memory limit") : nlohmann::json(nullptr)},
-        };
-        nlohmann::json reached = nlohmann::json::object();
-        for (std::size_t k = 0; k < sometimes.size(); ++k) reached[sometimes[k].name] = (s.sometimes_reached >> k & 1) != 0;
-        out["sometimes"] = reached;
-        if (result.violation) out["violation"] = violation_json(model, *result.violation);
-        std::printf("%s\n", out.dump(2).c_str());
-        return result.violation ? kExitViolation : s.out_of_memory ? kExitUsage : kExitOk;
-    }
-
-    if (bug) std::printf("planted bug: %s (the specification plus one buggy action)\n", f.plant_bug.c_str());
-    const std::string snapshots = f.params.max_snapshots ? ", max-snapshots " + std::to_string(f.params.max_snapshots) : "";
-    std::printf("raftcheck explore: model %s, %u servers, %u value(s), max-term %u, max-log %u, max-copies %u, max-msgs %u%s%s\n",
-                f.model.c_str(), f.params.servers, f.params.values, f.params.max_term, f.params.max_log, f.params.max_copies,
-                f.params.max_msgs, snapshots.c_str(), f.symmetry ? ", symmetry" : "");
-    std::printf("%s on %u thread(s)%s\n", mode, threads,
-                f.max_depth ? (", depth bound " + std::to_string(f.max_depth)).c_str() : "");
-    std::printf("invariants: ");
-    for (const auto& inv : spec::invariants()) std::printf("%s ", inv.name);
-    for (const auto& p : spec::step_properties()) std::printf("%s (step) ", p.name);
-    std::printf("\n\n");
-    std::printf("distinct states   %s\n", checker::detail::with_commas(s.distinct).c_str());
-    std::printf("states generated  %s\n", checker::detail::with_commas(s.generated).c_str());
-    std::printf("depth             %llu\n", static_cast<unsigned long long>(s.depth));
-    std::printf("time              %.3f s (%s distinct states/s)\n", s.seconds,
-                checker::detail::with_commas(static_cast<std::uint64_t>(s.distinct / std::max(s.seconds, 1e-9))).c_str());
-    std::printf("memory            visited set %.1f MiB (%.1f bytes/state), peak frontier %.1f MiB\n", s.table_bytes / 1048576.0,
-                s.distinct ? static_cast<double>(s.table_bytes) / static_cast<double>(s.distinct) : 0.0,
-                s.peak_frontier_bytes / 1048576.0);
-    std::printf("fingerprint collision probability (optimistic, as TLC calculates it): %.1e\n\n", s.collision_probability());
-    for (std::size_t k = 0; k < sometimes.size(); ++k) {
-        std::printf("sometimes %-18s %s  (%s)\n", sometimes[k].name, (s.sometimes_reached >> k & 1) ? "reached    " : "not reached",
-                    sometimes[k].meaning);
-    }
-    if (result.violation) {
-        print_violation(model, *result.violation);
-        if (trace_out) {
-            std::printf("\ncounterexample written to %s; replay it with: raftcheck replay %s\n", f.trace_path.c_str(),
-                        f.trace_path.c_str());
-        }
-        return kExitViolation;
-    }
-    if (s.out_of_memory) {
-        std::printf("\nINCOMPLETE: stopped at the memory limit of %.3g GiB (--max-memory); no invariant was violated in the "
-                    "states explored, but not every state was explored. Lower the bounds, or add --symmetry.\n",
-                    memory_gib);
+    if (!f.refines_abstract) return explore_and_report(f, params, model, bug, trace_out.get());
+    if (const std::string bad = spec::mapping_unsupported(params); !bad.empty()) {
+        std::fprintf(stderr, "raftcheck: %s\n", bad.c_str());
         return kExitUsage;
     }
-    std::printf("\nno invariant violated\n");
-    return kExitOk;
+    const RefiningModel refining(model);
+    for (const auto& init : refining.initial_states()) {
+        if (const std::string bad = checker::init_mismatch(init, params); !bad.empty()) {
+            std::printf("VIOLATION of %s at Init: %s\n", checker::kRefinesAbstract, bad.c_str());
+            return kExitViolation;
+        }
+    }
+    return explore_and_report(f, params, refining, bug, trace_out.get());
 }
 
 }  // namespace
@@ -251,8 +306,8 @@ Runner add_explore_command(CLI::App& app) {
         ->check(CLI::Range(0.0001, 1e6));
     cmd->add_option("--plant-bug", f->plant_bug,
                     "Add one known-buggy action to the spec, to see the checker catch it: VoteWithoutUpToDateCheck, "
-                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote, and with --max-snapshots "
-                    "CompactUncommitted, InstallSnapshotRollsBackCommit (with --model impl: "
+                    "CommitEarlierTermByCount, ForgetVoteOnRestart, TruncateOnStaleAppend, CountStaleVote, AppendWithStaleTerm, and "
+                    "with --max-snapshots CompactUncommitted, InstallSnapshotRollsBackCommit (with --model impl: "
                     "a buggy step function; the same names and CommitPastLastNewEntry, CommitIndexGoesBack, BackupTrustsHint)");
     cmd->add_option("--max-crashes", f->max_crashes, "--model impl: at most this many crash-and-restarts in all")
         ->check(CLI::Range(0u, 15u))
@@ -262,6 +317,9 @@ Runner add_explore_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--refinement,!--no-refinement", f->refinement,
                   "--model impl: check that every step is a step of the spec (default; --no-refinement: invariants only)");
+    cmd->add_flag("--refines-abstract", f->refines_abstract,
+                  "raft-tla, raft: also check that every step maps to a step of raft-abstract or a stutter (the refinement "
+                  "mapping of spec/abstract_mapping.hpp; explores the spec state with the mapping's history)");
     cmd->add_option("--from", f->from_path, "raft-abstract: explore from this state file (e.g. a CTI written by `raftcheck prove`)");
     cmd->add_option("--find", f->find_path, "raft-abstract: search from Init for the state of this file (is a CTI reachable?)");
     return [f, cmd] {
