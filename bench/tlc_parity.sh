@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
+only=${ROWS:-}  # e.g. ROWS="E G": only these rows (default: all)
 ./scripts/setup.sh
 ./scripts/build.sh raftcheck >/dev/null
 
@@ -40,6 +41,7 @@ faster() { awk -v a="$(echo "$1" | cut -d" " -f3)" -v b="$(echo "$2" | cut -d" "
 printf '%-3s %11s %11s %5s %9s %9s %11s %9s %9s %8s %8s %9s %12s\n' row distinct generated tlc= "1 thr s" "2 thr s" "states/s" "x TLC(1)" "x TLC(2)" "2thr/1" "median" "B/state" "frontier MiB"
 for row in "${rows[@]}"; do
   IFS='|' read -r name flags tlc_distinct tlc_generated tlc_seconds <<<"$row"
+  if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then continue; fi
   # 1 and 2 threads alternately, best of each: the machine's speed drifts over minutes, and
   # runs side by side in time see the same machine.
   b1="" b2="" ratios=""
