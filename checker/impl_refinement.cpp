@@ -18,9 +18,9 @@ bool is_snapshot_message(const raft::Message& m) {
     return std::holds_alternative<raft::InstallSnapshot>(m.body) || std::holds_alternative<raft::InstallSnapshotReply>(m.body);
 }
 
-// Snapshot messages are not in the trace format yet, so they are mapped here, not through
-// traces::to_trace: the request's data (the model's snapshot_data) becomes the spec's entries,
-// the reply's index the spec's matchIndex.
+// Snapshot messages are mapped here, not through traces::to_trace, which leaves a snapshot's
+// data unseen: the request's data (the model's snapshot_data) becomes the spec's entries, the
+// reply's index the spec's matchIndex.
 ub::Message abstract_snapshot_message(const raft::Message& m) {
     ub::Message u;
     u.source = m.from.value;
@@ -31,7 +31,8 @@ ub::Message abstract_snapshot_message(const raft::Message& m) {
         u.last_included_index = is->last_included_index.value;
         u.last_included_term = is->last_included_term.value;
         for (std::size_t k = 0; k + 1 < is->data.size(); k += 2) {
-            const raft::Entry e = entry_of(EntryKey{static_cast<std::uint8_t>(is->data[k]), static_cast<std::uint8_t>(is->data[k + 1])});
+            const EntryKey key{static_cast<std::uint8_t>(is->data[k]), static_cast<std::uint8_t>(is->data[k + 1])};
+            const raft::Entry e = entry_of(key);
             u.entries.push_back({e.term.value, abstract_value(e)});
         }
     } else {
@@ -57,7 +58,10 @@ ub::Server abstract_server(const raft::NodeState& n, std::uint32_t servers) {
     // The spec keeps the full log and marks the compacted prefix; the model's snapshot holds
     // that prefix's entries.
     v.snapshot_index = n.snapshot.last_included_index.value;
-    for (std::uint64_t k = 1; k <= v.snapshot_index; ++k) v.log.push_back({entry_key(n, k).term, abstract_value(entry_of(entry_key(n, k)))});
+    for (std::uint64_t k = 1; k <= v.snapshot_index; ++k) {
+        const EntryKey key = entry_key(n, k);
+        v.log.push_back({key.term, abstract_value(entry_of(key))});
+    }
     for (const raft::Entry& e : n.log.entries()) v.log.push_back({e.term.value, abstract_value(e)});
     if (n.role == raft::Role::kLeader) {
         for (std::uint32_t k = 0; k < servers; ++k) {
@@ -220,6 +224,8 @@ struct RefinementCheck::Impl {
                 case traces::ActionKind::kAppendEntries:
                     actions.emplace_back(ub::Action(kind, i, ev.message->to - 1), traces::to_spec(*ev.message));
                     break;
+                case traces::ActionKind::kInstallSnapshot:
+                    break;  // below, with the snapshot's data, which the trace leaves unseen
                 case traces::ActionKind::kClientRequest:
                     actions.emplace_back(ub::Action(kind, i, 0, traces::value_id(*ev.value)), std::nullopt);
                     break;
@@ -240,8 +246,9 @@ struct RefinementCheck::Impl {
             }
         }
         // A leader that sends a snapshot instead of AppendEntries (on a heartbeat, a proposal or
-        // a rejection) takes the spec's InstallSnapshot for that peer; the recorder leaves
-        // those sends out.
+        // a rejection) takes the spec's InstallSnapshot for that peer. The recorder writes that
+        // event too, but with the data unseen (the service's snapshot is opaque to a trace);
+        // here the data is the compacted entries, and the spec's message must carry them.
         for (const raft::Message& m : out.messages) {
             if (!std::holds_alternative<raft::InstallSnapshot>(m.body)) continue;
             actions.emplace_back(ub::Action(spec::ActionKind::kInstallSnapshot, e.node, m.to.value), abstract_snapshot_message(m));
@@ -249,9 +256,9 @@ struct RefinementCheck::Impl {
         return actions;
     }
 
-    // The steps the recorder cannot write yet (snapshots are not in the trace format): a
-    // compaction, a restart from a snapshot, and receiving InstallSnapshot or its reply. The
-    // mapping is the recorder's for the messages they resemble. False for any other step.
+    // Snapshot steps, mapped here as the recorder maps them (a compaction, a restart from a
+    // snapshot, receiving InstallSnapshot or its reply), but with the snapshot's data, which
+    // the recorder leaves unseen and the spec's messages carry. False for any other step.
     bool snapshot_step(const Event& e, const raft::Outputs& out, const ClusterState& after, Actions& actions) {
         const std::uint32_t i = e.node;
         const raft::NodeState& n = before.nodes[i];
@@ -282,13 +289,17 @@ struct RefinementCheck::Impl {
         if (!out.messages.empty()) reply = abstract_message(out.messages.front());
         if (std::holds_alternative<raft::InstallSnapshot>(m.body)) {
             // A candidate first returns to follower (the message stays), then handles it.
-            if (m.term == n.current_term && role == raft::Role::kCandidate) handle(spec::ActionKind::kHandleInstallSnapshotRequest, std::nullopt);
+            if (m.term == n.current_term && role == raft::Role::kCandidate) {
+                handle(spec::ActionKind::kHandleInstallSnapshotRequest, std::nullopt);
+            }
             handle(spec::ActionKind::kHandleInstallSnapshotRequest, reply);
         } else if (m.term < n.current_term) {
             handle(spec::ActionKind::kDropStaleResponse, std::nullopt);
         } else {
             handle(spec::ActionKind::kHandleInstallSnapshotResponse, std::nullopt);
-            if (after.nodes[i].commit_index != n.commit_index) actions.emplace_back(ub::Action(spec::ActionKind::kAdvanceCommitIndex, i), std::nullopt);
+            if (after.nodes[i].commit_index != n.commit_index) {
+                actions.emplace_back(ub::Action(spec::ActionKind::kAdvanceCommitIndex, i), std::nullopt);
+            }
         }
         return true;
     }

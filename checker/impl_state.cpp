@@ -42,8 +42,10 @@ std::uint8_t permute_mask(std::uint32_t mask, const Perm& perm) {
 // snapshot ends is written by the caller (after the kHasSnapshot flag).
 void put_log(const raft::Log& log, const raft::Snapshot& snap, std::string& out) {
     out += static_cast<char>(byte(log.last_index().value));
-    RAFT_ASSERT(snap.data.size() == 2 * snap.last_included_index.value, "a model snapshot holds its entries");
-    out += snap.data;
+    if (snap.last_included_index.value > 0) {
+        RAFT_ASSERT(snap.data.size() == 2 * snap.last_included_index.value, "a model snapshot holds its entries");
+        out += snap.data;
+    }
     for (const raft::Entry& e : log.entries()) {
         out += static_cast<char>(byte(e.term.value));
         out += static_cast<char>(value_of(e));
@@ -291,6 +293,7 @@ raft::PersistentState ClusterState::stored(std::uint32_t i) const {
 
 ClusterState initial_cluster(const Params& p) {
     ClusterState s;
+    s.nodes.reserve(p.servers);  // decode() builds every state from here: no regrowth
     for (std::uint32_t i = 0; i < p.servers; ++i) {
         s.nodes.push_back(raft::initial_state(raft::Config{raft::NodeId{i}, p.servers, false}));
     }
@@ -380,7 +383,8 @@ ClusterState decode(std::string_view bytes, const Params& p) {
         raft::PersistentState st;
         st.current_term = raft::Term{r.next()};
         const std::uint8_t vote = r.next();
-        st.voted_for = (vote & ~kHasSnapshot) == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{(vote & ~kHasSnapshot) - 1u});
+        const std::uint8_t id = vote & ~kHasSnapshot;
+        st.voted_for = id == 0 ? std::nullopt : std::optional<raft::NodeId>(raft::NodeId{id - 1u});
         r.log(st.log, st.snapshot, (vote & kHasSnapshot) ? r.next() : 0);
         s.storage[i] = std::move(st);
     }

@@ -62,7 +62,6 @@ struct Suffix {
     LogIndex prev_log_index;
     Term prev_log_term;
     std::span<const Entry> entries;
-    LogIndex last_new() const { return prev_log_index + entries.size(); }
 };
 
 // nullopt when the message contradicts the snapshot: it has the snapshot's last index with

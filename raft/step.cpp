@@ -1,5 +1,5 @@
-// step(): the term rules that apply to every message, then dispatch to one handler per
-// input or message kind; afterwards, what must be persisted and applied is derived from what changed.
+// step(): the term rules that apply to every message, then dispatch to one handler per input
+// or message kind; afterwards, what must be persisted and applied is derived from what changed.
 
 #include "raft/step.hpp"
 

@@ -138,6 +138,26 @@ TEST(CliExplore, PlantedBugIsCaughtWrittenAndReplayed) {
     EXPECT_NE(diverged.output.find("DIVERGES at " + bad + ":5"), std::string::npos) << diverged.output;
 }
 
+TEST(CliExplore, SnapshotBugIsCaughtWrittenAndReplayed) {
+    const std::string trace = ::testing::TempDir() + "raftcheck_snap_cx.ndjson";
+    const CliRun r = run_cli("explore --model raft --max-snapshots 1 --servers 2 --max-term 2 --max-log 1 --progress 0 "
+                             "--plant-bug CompactUncommitted --trace " + trace);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("max-snapshots 1"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("VIOLATION of SnapshotCommitted: a behaviour of 12 states"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("CompactLog(s"), std::string::npos) << r.output;
+    const CliRun replay = run_cli("replay " + trace);
+    EXPECT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_NE(replay.output.find("the last state violates SnapshotCommitted"), std::string::npos) << replay.output;
+    // The validator knows only the spec: the compaction of an uncommitted entry is its step.
+    const CliRun validated = run_cli("validate --progress 0 " + trace);
+    EXPECT_EQ(validated.exit_code, 1) << validated.output;
+    EXPECT_NE(validated.output.find("CompactLog at s"), std::string::npos) << validated.output;
+    // Snapshots are the raft model's; raft.tla has none.
+    EXPECT_EQ(run_cli("explore --model raft-tla --max-snapshots 1 --progress 0").exit_code, 2);
+    EXPECT_EQ(run_cli("explore --model raft --max-snapshots 99 --progress 0").exit_code, 2);
+}
+
 TEST(CliExplore, MemoryLimitStopsWithAnIncompleteVerdict) {
     const CliRun r = run_cli("explore --servers 3 --max-term 2 --max-log 1 --max-memory 0.001 --progress 0");
     EXPECT_EQ(r.exit_code, 2) << r.output;

@@ -100,11 +100,23 @@ Message gen_message_of(MsgType type, std::uint32_t from, std::uint32_t to) {
                 m.x_index = *gen_u64();
             }
             break;
+        case MsgType::kInstallSnapshotRequest:
+            m.last_included_index = *gen_u64();
+            m.last_included_term = *gen_u64();
+            if (*gen::arbitrary<bool>()) {
+                m.entries = *gen_entries();
+            } else {
+                m.unknown = traces::kUnknownEntries;  // the data left out, as a trace may
+            }
+            break;
+        case MsgType::kInstallSnapshotResponse:
+            m.match_index = *gen_u64();
+            break;
     }
     return m;
 }
 
-MsgType gen_msg_type() { return static_cast<MsgType>(*gen::inRange(0, 4)); }
+MsgType gen_msg_type() { return static_cast<MsgType>(*gen::inRange(0, 6)); }
 
 template <typename T>
 std::optional<T> maybe(const Gen<T>& g) {
@@ -117,6 +129,7 @@ Observed gen_observed() {
     o.role = maybe(gen::element(Role::kFollower, Role::kCandidate, Role::kLeader));
     if (*gen::arbitrary<bool>()) o.voted_for.emplace(maybe(gen_node()));  // recorded: a vote or null
     o.commit_index = maybe(gen_u64());
+    o.snapshot_index = maybe(gen_u64());
     o.log_length = maybe(gen_u64());
     o.last_log_term = maybe(gen_u64());
     o.log = maybe(gen_entries());
@@ -142,9 +155,15 @@ Gen<Event> gen_event() {
             case ActionKind::kClientRequest:
                 e.value = maybe(gen_value());
                 break;
+            case ActionKind::kCompactLog:
+                e.index = *gen_u64();
+                break;
             case ActionKind::kRequestVote:
-            case ActionKind::kAppendEntries: {
-                const MsgType type = e.action == ActionKind::kRequestVote ? MsgType::kRequestVoteRequest : MsgType::kAppendEntriesRequest;
+            case ActionKind::kAppendEntries:
+            case ActionKind::kInstallSnapshot: {
+                const MsgType type = e.action == ActionKind::kRequestVote     ? MsgType::kRequestVoteRequest
+                                     : e.action == ActionKind::kAppendEntries ? MsgType::kAppendEntriesRequest
+                                                                              : MsgType::kInstallSnapshotRequest;
                 if (*gen::arbitrary<bool>()) e.message = gen_message_of(type, e.node, peer);
                 if (*gen::arbitrary<bool>()) e.peer = peer;
                 break;
@@ -168,8 +187,17 @@ Gen<Event> gen_event() {
             case ActionKind::kHandleAppendEntriesResponse:
                 e.message = gen_message_of(MsgType::kAppendEntriesResponse, peer, e.node);
                 break;
+            case ActionKind::kHandleInstallSnapshotRequest:
+                e.message = gen_message_of(MsgType::kInstallSnapshotRequest, peer, e.node);
+                if (*gen::arbitrary<bool>()) e.reply = gen_message_of(MsgType::kInstallSnapshotResponse, e.node, peer);
+                break;
+            case ActionKind::kHandleInstallSnapshotResponse:
+                e.message = gen_message_of(MsgType::kInstallSnapshotResponse, peer, e.node);
+                break;
             case ActionKind::kDropStaleResponse:
-                e.message = gen_message_of(*gen::element(MsgType::kRequestVoteResponse, MsgType::kAppendEntriesResponse), peer, e.node);
+                e.message = gen_message_of(*gen::element(MsgType::kRequestVoteResponse, MsgType::kAppendEntriesResponse,
+                                                         MsgType::kInstallSnapshotResponse),
+                                           peer, e.node);
                 break;
             default:
                 break;

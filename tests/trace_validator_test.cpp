@@ -124,7 +124,9 @@ TEST(TraceValidator, OnlyTermsAndRolesValidate) {
         if (e.message && (e.action == ActionKind::kRequestVote || e.action == ActionKind::kAppendEntries)) e.peer = e.message->to;
         e.message.reset();
         e.reply.reset();
-        const traces::Observed keep{e.observed.term, e.observed.role, {}, {}, {}, {}, {}};
+        traces::Observed keep;
+        keep.term = e.observed.term;
+        keep.role = e.observed.role;
         e.observed = keep;
     }
     traces::ValidatorOptions options;

@@ -11,18 +11,18 @@
 namespace traces {
 
 // The top-level fields of a line, as bits.
-enum class Field : std::uint8_t { kClock, kNode, kAction, kMsg, kReply, kPeer, kValue, kServers, kState, kConfig };
-inline constexpr int kFields = 10;
+enum class Field : std::uint8_t { kClock, kNode, kAction, kMsg, kReply, kPeer, kValue, kServers, kState, kConfig, kIndex };
+inline constexpr int kFields = 11;
 using FieldSet = std::uint16_t;
 constexpr FieldSet bit(Field f) { return static_cast<FieldSet>(1u << static_cast<unsigned>(f)); }
 
 inline constexpr std::string_view kFieldNames[kFields] = {
-    "clock", "node", "action", "msg", "reply", "peer", "value", "servers", "state", "config",
+    "clock", "node", "action", "msg", "reply", "peer", "value", "servers", "state", "config", "index",
 };
 
 using MsgTypeSet = std::uint8_t;
 constexpr MsgTypeSet bit(MsgType t) { return static_cast<MsgTypeSet>(1u << static_cast<unsigned>(t)); }
-inline constexpr MsgTypeSet kAnyMsgType = 0x0F;
+inline constexpr MsgTypeSet kAnyMsgType = 0x3F;
 
 struct ActionRule {
     FieldSet allowed = 0;
@@ -40,7 +40,8 @@ constexpr ActionRule rule_of(ActionKind k) {
     constexpr FieldSet kReceive = kNodeAction | bit(Field::kMsg);
     constexpr FieldSet kNeedsMsg = kNeeds | bit(Field::kMsg);
     constexpr FieldSet kSend = kNodeAction | bit(Field::kMsg) | bit(Field::kPeer);
-    constexpr MsgTypeSet kResponses = bit(MsgType::kRequestVoteResponse) | bit(MsgType::kAppendEntriesResponse);
+    constexpr MsgTypeSet kResponses =
+        bit(MsgType::kRequestVoteResponse) | bit(MsgType::kAppendEntriesResponse) | bit(MsgType::kInstallSnapshotResponse);
     switch (k) {
         case ActionKind::kInit:
             // Init's state: what every node starts with (an implementation may start at term 0
@@ -60,6 +61,10 @@ constexpr ActionRule rule_of(ActionKind k) {
             return {kSend, kNeeds, bit(MsgType::kRequestVoteRequest), true};
         case ActionKind::kAppendEntries:
             return {kSend, kNeeds, bit(MsgType::kAppendEntriesRequest), true};
+        case ActionKind::kCompactLog:
+            return {kNodeAction | bit(Field::kIndex), kNeeds | bit(Field::kIndex)};
+        case ActionKind::kInstallSnapshot:
+            return {kSend, kNeeds, bit(MsgType::kInstallSnapshotRequest), true};
         case ActionKind::kUpdateTerm:
         case ActionKind::kDuplicateMessage:
         case ActionKind::kDropMessage:
@@ -76,6 +81,11 @@ constexpr ActionRule rule_of(ActionKind k) {
                     MsgType::kAppendEntriesResponse};
         case ActionKind::kHandleAppendEntriesResponse:
             return {kReceive, kNeedsMsg, bit(MsgType::kAppendEntriesResponse)};
+        case ActionKind::kHandleInstallSnapshotRequest:
+            return {kReceive | bit(Field::kReply), kNeedsMsg, bit(MsgType::kInstallSnapshotRequest), false,
+                    MsgType::kInstallSnapshotResponse};
+        case ActionKind::kHandleInstallSnapshotResponse:
+            return {kReceive, kNeedsMsg, bit(MsgType::kInstallSnapshotResponse)};
     }
     return {};
 }
@@ -98,19 +108,23 @@ enum class MsgField : std::uint8_t {
     kXLen,
     kXTerm,
     kXIndex,
+    kLastIncludedIndex,
+    kLastIncludedTerm,
+    kData,
 };
-inline constexpr int kMsgFields = 16;
+inline constexpr int kMsgFields = 19;
 using MsgFieldSet = std::uint32_t;
 constexpr MsgFieldSet bit(MsgField f) { return 1u << static_cast<unsigned>(f); }
 
 inline constexpr std::string_view kMsgFieldNames[kMsgFields] = {
     "type",         "from",        "to",      "term",        "lastLogTerm", "lastLogIndex",
     "voteGranted",  "prevLogIndex", "prevLogTerm", "entries", "commitIndex", "success",
-    "matchIndex",   "xLen",        "xTerm",   "xIndex",
+    "matchIndex",   "xLen",        "xTerm",   "xIndex",      "lastIncludedIndex", "lastIncludedTerm",
+    "data",
 };
 
-// The fields a message of type `t` has: all required, no others. For AppendEntriesResponse
-// they depend on `success`.
+// The fields a message of type `t` has: all required (but InstallSnapshotRequest's data, which
+// a trace may omit: unseen), no others. For AppendEntriesResponse they depend on `success`.
 constexpr MsgFieldSet msg_fields_of(MsgType t, bool success) {
     constexpr MsgFieldSet kHeader = bit(MsgField::kType) | bit(MsgField::kFrom) | bit(MsgField::kTo) | bit(MsgField::kTerm);
     switch (t) {
@@ -125,15 +139,19 @@ constexpr MsgFieldSet msg_fields_of(MsgType t, bool success) {
             return kHeader | bit(MsgField::kSuccess) |
                    (success ? bit(MsgField::kMatchIndex)
                             : bit(MsgField::kXLen) | bit(MsgField::kXTerm) | bit(MsgField::kXIndex));
+        case MsgType::kInstallSnapshotRequest:
+            return kHeader | bit(MsgField::kLastIncludedIndex) | bit(MsgField::kLastIncludedTerm) | bit(MsgField::kData);
+        case MsgType::kInstallSnapshotResponse:
+            return kHeader | bit(MsgField::kMatchIndex);
     }
     return kHeader;
 }
 
 // The variables of `state`, as bits.
-enum class StateField : std::uint8_t { kTerm, kRole, kVotedFor, kCommitIndex, kLogLength, kLastLogTerm, kLog };
-inline constexpr int kStateFields = 7;
+enum class StateField : std::uint8_t { kTerm, kRole, kVotedFor, kCommitIndex, kLogLength, kLastLogTerm, kLog, kSnapshotIndex };
+inline constexpr int kStateFields = 8;
 inline constexpr std::string_view kStateFieldNames[kStateFields] = {
-    "term", "role", "votedFor", "commitIndex", "logLength", "lastLogTerm", "log",
+    "term", "role", "votedFor", "commitIndex", "logLength", "lastLogTerm", "log", "snapshotIndex",
 };
 
 }  // namespace traces

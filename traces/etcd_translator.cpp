@@ -175,6 +175,9 @@ void EtcdTranslator::flush(Node& n, std::vector<Event>& out) {
             case MsgType::kRequestVoteResponse: kind = ActionKind::kHandleRequestVoteResponse; break;
             case MsgType::kAppendEntriesRequest: kind = ActionKind::kHandleAppendEntriesRequest; break;
             case MsgType::kAppendEntriesResponse: kind = ActionKind::kHandleAppendEntriesResponse; break;
+            // etcd's MsgSnap is not translated (the reader never produces these).
+            case MsgType::kInstallSnapshotRequest: kind = ActionKind::kHandleInstallSnapshotRequest; break;
+            case MsgType::kInstallSnapshotResponse: kind = ActionKind::kHandleInstallSnapshotResponse; break;
         }
     }
     Event ev;

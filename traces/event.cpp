@@ -24,12 +24,16 @@ constexpr std::array<std::string_view, kActionKinds> kActionNames = {
     "ClientRequest",
     "AdvanceCommitIndex",
     "AppendEntries",
+    "CompactLog",
+    "InstallSnapshot",
     "UpdateTerm",
     "HandleRequestVoteRequest",
     "HandleRequestVoteResponse",
     "DropStaleResponse",
     "HandleAppendEntriesRequest",
     "HandleAppendEntriesResponse",
+    "HandleInstallSnapshotRequest",
+    "HandleInstallSnapshotResponse",
     "DuplicateMessage",
     "DropMessage",
     "Observe",
@@ -40,13 +44,15 @@ static_assert(static_cast<int>(ActionKind::kChangeConfig) + 1 == kActionKinds);
 constexpr std::array<std::string_view, 3> kRoleNames = {"Follower", "Candidate", "Leader"};
 static_assert(static_cast<int>(Role::kLeader) == 2);
 
-constexpr std::array<std::string_view, 4> kMsgTypeNames = {
+constexpr std::array<std::string_view, 6> kMsgTypeNames = {
     "RequestVoteRequest",
     "RequestVoteResponse",
     "AppendEntriesRequest",
     "AppendEntriesResponse",
+    "InstallSnapshotRequest",
+    "InstallSnapshotResponse",
 };
-static_assert(static_cast<int>(MsgType::kAppendEntriesResponse) == 3);
+static_assert(static_cast<int>(MsgType::kInstallSnapshotResponse) == 5);
 
 template <typename Enum, std::size_t N>
 std::string_view name_in(const std::array<std::string_view, N>& names, Enum value) {

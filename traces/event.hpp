@@ -23,12 +23,16 @@ enum class ActionKind : std::uint8_t {
     kClientRequest,
     kAdvanceCommitIndex,
     kAppendEntries,
+    kCompactLog,       // snapshots (the spec's --max-snapshots)
+    kInstallSnapshot,
     kUpdateTerm,
     kHandleRequestVoteRequest,
     kHandleRequestVoteResponse,
     kDropStaleResponse,
     kHandleAppendEntriesRequest,
     kHandleAppendEntriesResponse,
+    kHandleInstallSnapshotRequest,
+    kHandleInstallSnapshotResponse,
     kDuplicateMessage,
     kDropMessage,
     // Not a spec action: the node's variables as the recorder saw them, between actions (a
@@ -38,7 +42,7 @@ enum class ActionKind : std::uint8_t {
     // ChangeConfig, under its membership option.
     kChangeConfig,
 };
-inline constexpr int kActionKinds = 18;
+inline constexpr int kActionKinds = 22;
 
 enum class Role : std::uint8_t { kFollower, kCandidate, kLeader };
 enum class MsgType : std::uint8_t {
@@ -46,6 +50,8 @@ enum class MsgType : std::uint8_t {
     kRequestVoteResponse,
     kAppendEntriesRequest,
     kAppendEntriesResponse,
+    kInstallSnapshotRequest,
+    kInstallSnapshotResponse,
 };
 
 // The name of the file an event came from, interned: every event carries a pointer to one
@@ -96,10 +102,16 @@ struct Message {
     std::uint64_t x_len = 0;
     std::uint64_t x_term = 0;
     std::uint64_t x_index = 0;
+    // InstallSnapshotRequest: the snapshot's last index and term; its data (the log up to
+    // there) is `entries`, unseen (kUnknownEntries) when the trace omits it.
+    // InstallSnapshotResponse: match_index, the snapshot's last index.
+    std::uint64_t last_included_index = 0;
+    std::uint64_t last_included_term = 0;
     // AppendEntries request or response: an etcd heartbeat (see spec::unbounded::Options).
     bool heartbeat = false;
     // Fields the recorder did not see (bits of Unknown): a message read from another
-    // system's trace may show less than this format can say. Never set by the NDJSON parser.
+    // system's trace may show less than this format can say. The NDJSON parser sets only
+    // kUnknownEntries, for an InstallSnapshotRequest without its data.
     std::uint8_t unknown = 0;
     std::uint64_t entry_count = 0;  // with kEntryTerms: how many entries, their terms unseen
     bool operator==(const Message&) const = default;
@@ -108,7 +120,7 @@ struct Message {
 enum Unknown : std::uint8_t {
     kUnknownLastLogTerm = 1,  // RequestVoteRequest
     kUnknownPrevLogTerm = 2,  // AppendEntriesRequest
-    kUnknownEntries = 4,      // AppendEntriesRequest: only entry_count is known
+    kUnknownEntries = 4,      // AppendEntriesRequest: only entry_count is known; InstallSnapshotRequest: no data
     kUnknownMatchIndex = 8,   // AppendEntriesResponse
 };
 
@@ -121,6 +133,7 @@ struct Observed {
     std::optional<std::uint64_t> log_length;
     std::optional<std::uint64_t> last_log_term;
     std::optional<std::vector<Entry>> log;  // the whole log
+    std::optional<std::uint64_t> snapshot_index;  // the last index its snapshot covers
     bool operator==(const Observed&) const = default;
 };
 
@@ -136,6 +149,8 @@ struct Event {
     std::optional<std::uint32_t> peer;
     // ClientRequest: the value appended.
     std::optional<std::string> value;
+    // CompactLog: the index the snapshot covers from now on (the new snapshotIndex).
+    std::optional<std::uint64_t> index;
     // The message sent (RequestVote, AppendEntries), received (Handle*, UpdateTerm,
     // DropStaleResponse), duplicated or dropped.
     std::optional<Message> message;

@@ -153,6 +153,17 @@ void append_message(std::string& out, const Message& m) {
                 append_uint_field(out, "xIndex", m.x_index);
             }
             break;
+        case MsgType::kInstallSnapshotRequest:
+            append_uint_field(out, "lastIncludedIndex", m.last_included_index);
+            append_uint_field(out, "lastIncludedTerm", m.last_included_term);
+            if (!(m.unknown & kUnknownEntries)) {
+                append_key(out, "data");
+                append_entries(out, m.entries);
+            }
+            break;
+        case MsgType::kInstallSnapshotResponse:
+            append_uint_field(out, "matchIndex", m.match_index);
+            break;
     }
     out += '}';
 }
@@ -177,6 +188,7 @@ void append_observed(std::string& out, const Observed& o) {
         }
     }
     if (o.commit_index) append_uint_field(out, "commitIndex", *o.commit_index);
+    if (o.snapshot_index) append_uint_field(out, "snapshotIndex", *o.snapshot_index);
     if (o.log_length) append_uint_field(out, "logLength", *o.log_length);
     if (o.last_log_term) append_uint_field(out, "lastLogTerm", *o.last_log_term);
     if (o.log) {
@@ -188,7 +200,7 @@ void append_observed(std::string& out, const Observed& o) {
 }
 
 bool observed_anything(const Observed& o) {
-    return o.term || o.role || o.voted_for || o.commit_index || o.log_length || o.last_log_term || o.log;
+    return o.term || o.role || o.voted_for || o.commit_index || o.snapshot_index || o.log_length || o.last_log_term || o.log;
 }
 
 }  // namespace
@@ -225,6 +237,7 @@ void append_event(const Event& e, std::string& out) {
         append_key(out, "value");
         append_string(out, *e.value);
     }
+    if (allows(Field::kIndex) && e.index) append_uint_field(out, "index", *e.index);
     if (allows(Field::kServers)) append_uint_field(out, "servers", e.servers);
     if (allows(Field::kConfig) && (e.action == ActionKind::kChangeConfig || !e.voters.empty())) {
         append_key(out, "config");

@@ -1,6 +1,5 @@
 #include "traces/recorder.hpp"
 
-#include <stdexcept>
 #include <variant>
 #include <vector>
 
@@ -10,6 +9,10 @@ namespace {
 std::string value_of(const raft::Entry& e) { return e.kind == raft::EntryKind::kNoop ? "noop" : e.command; }
 
 bool is_append_request(const raft::Message& m) { return std::holds_alternative<raft::AppendEntries>(m.body); }
+bool is_snapshot_request(const raft::Message& m) { return std::holds_alternative<raft::InstallSnapshot>(m.body); }
+// What a leader sends to bring followers up to date: AppendEntries, or InstallSnapshot where
+// the entry before nextIndex is compacted.
+bool is_leader_send(const raft::Message& m) { return is_append_request(m) || is_snapshot_request(m); }
 bool is_vote_request(const raft::Message& m) { return std::holds_alternative<raft::RequestVote>(m.body); }
 
 }  // namespace
@@ -45,8 +48,16 @@ Message to_trace(const raft::Message& m) {
                 t.commit_index = body.leader_commit.value;
                 t.entries.reserve(body.entries.size());
                 for (const raft::Entry& e : body.entries) t.entries.push_back({e.term.value, value_of(e)});
-            } else if constexpr (std::is_same_v<T, raft::InstallSnapshot> || std::is_same_v<T, raft::InstallSnapshotReply>) {
-                throw std::invalid_argument("InstallSnapshot is not in the trace format yet: " + raft::describe(m));
+            } else if constexpr (std::is_same_v<T, raft::InstallSnapshot>) {
+                t.type = MsgType::kInstallSnapshotRequest;
+                t.last_included_index = body.last_included_index.value;
+                t.last_included_term = body.last_included_term.value;
+                // The spec's data is the log up to lastIncludedIndex; the implementation's is
+                // the service's state. Left unseen: the index and term identify the prefix.
+                t.unknown = kUnknownEntries;
+            } else if constexpr (std::is_same_v<T, raft::InstallSnapshotReply>) {
+                t.type = MsgType::kInstallSnapshotResponse;
+                t.match_index = body.last_included_index.value;
             } else {
                 t.type = MsgType::kAppendEntriesResponse;
                 t.success = body.success;
@@ -86,7 +97,11 @@ void Recorder::observe(Event& e, const raft::NodeState& s) const {
     o.commit_index = s.commit_index.value;
     o.log_length = s.log.last_index().value;
     o.last_log_term = s.log.last_term().value;
-    if (options_.full_log) {
+    // Only once there is one: absent is unchecked, and most traces have no snapshot.
+    if (s.snapshot.last_included_index > raft::LogIndex{}) o.snapshot_index = s.snapshot.last_included_index.value;
+    // The whole log, while nothing is compacted: the compacted entries' values are inside the
+    // service's snapshot, where the recorder cannot read them.
+    if (options_.full_log && s.snapshot.last_included_index == raft::LogIndex{}) {
         std::vector<Entry> log;
         for (raft::LogIndex k{1}; k <= s.log.last_index(); k = k.next()) {
             const raft::Entry& x = s.log.at(k);
@@ -117,6 +132,14 @@ void Recorder::step(const raft::NodeState& before, const raft::Input& input, con
             group.push_back(std::move(e));
         }
     };
+    auto leader_sends = [&] {
+        for (const raft::Message& m : out.messages) {
+            if (!is_leader_send(m)) continue;
+            Event e = event(is_snapshot_request(m) ? ActionKind::kInstallSnapshot : ActionKind::kAppendEntries, i);
+            e.message = to_trace(m);
+            group.push_back(std::move(e));
+        }
+    };
     auto commit_moved = [&](raft::LogIndex from) {
         if (after.commit_index != from) group.push_back(event(ActionKind::kAdvanceCommitIndex, i));
     };
@@ -127,7 +150,7 @@ void Recorder::step(const raft::NodeState& before, const raft::Input& input, con
             e.value = "noop";
             group.push_back(std::move(e));
         }
-        send_events(is_append_request, ActionKind::kAppendEntries);
+        leader_sends();
         commit_moved(commit_before);
     };
     auto reply = [&]() -> std::optional<Message> {
@@ -135,13 +158,13 @@ void Recorder::step(const raft::NodeState& before, const raft::Input& input, con
         return to_trace(out.messages.front());
     };
 
-    if (std::holds_alternative<raft::CompactLog>(input)) {
-        throw std::invalid_argument("CompactLog is not in the trace format yet");
-    }
-    if (const auto* r = std::get_if<raft::Restart>(&input)) {
-        if (r->persisted.snapshot.last_included_index > raft::LogIndex{}) {
-            throw std::invalid_argument("a restart from a snapshot is not in the trace format yet");
-        }
+    if (const auto* c = std::get_if<raft::CompactLog>(&input)) {
+        if (out.refused) return;  // the node took no snapshot: no step
+        Event e = event(ActionKind::kCompactLog, i);
+        e.index = c->index.value;
+        group.push_back(std::move(e));
+    } else if (std::holds_alternative<raft::Restart>(input)) {
+        // From a snapshot or not: the spec's Restart restores commitIndex from snapshotIndex.
         group.push_back(event(ActionKind::kRestart, i));
     } else if (std::holds_alternative<raft::ElectionTimeout>(input)) {
         if (before.role == raft::Role::kLeader) return;
@@ -174,13 +197,13 @@ void Recorder::step(const raft::NodeState& before, const raft::Input& input, con
             send_events(is_vote_request, ActionKind::kRequestVote);
         }
     } else if (std::holds_alternative<raft::HeartbeatTimeout>(input)) {
-        send_events(is_append_request, ActionKind::kAppendEntries);
+        leader_sends();
     } else if (const auto* p = std::get_if<raft::Propose>(&input)) {
         if (!out.proposal_index) return;
         Event e = event(ActionKind::kClientRequest, i);
         e.value = p->command;
         group.push_back(std::move(e));
-        send_events(is_append_request, ActionKind::kAppendEntries);
+        leader_sends();
         commit_moved(before.commit_index);
     } else {
         const raft::Message& m = std::get<raft::Message>(input);
@@ -206,17 +229,23 @@ void Recorder::step(const raft::NodeState& before, const raft::Input& input, con
             handle(ActionKind::kDropStaleResponse, std::nullopt);
         } else if (is_vote_request(m)) {
             handle(ActionKind::kHandleRequestVoteRequest, reply());
-        } else if (is_append_request(m)) {
+        } else if (is_append_request(m) || is_snapshot_request(m)) {
+            const ActionKind kind =
+                is_append_request(m) ? ActionKind::kHandleAppendEntriesRequest : ActionKind::kHandleInstallSnapshotRequest;
             // A candidate first returns to follower (the message stays), then handles it.
-            if (m.term == term && role == raft::Role::kCandidate) handle(ActionKind::kHandleAppendEntriesRequest, std::nullopt);
-            handle(ActionKind::kHandleAppendEntriesRequest, reply());
+            if (m.term == term && role == raft::Role::kCandidate) handle(kind, std::nullopt);
+            handle(kind, reply());
+        } else if (std::holds_alternative<raft::InstallSnapshotReply>(m.body)) {
+            handle(ActionKind::kHandleInstallSnapshotResponse, std::nullopt);
+            commit_moved(before.commit_index);
+            leader_sends();
         } else if (std::holds_alternative<raft::RequestVoteReply>(m.body)) {
             handle(ActionKind::kHandleRequestVoteResponse, std::nullopt);
             if (role != raft::Role::kLeader && after.role == raft::Role::kLeader) became_leader(before.commit_index);
         } else {
             handle(ActionKind::kHandleAppendEntriesResponse, std::nullopt);
             commit_moved(before.commit_index);
-            send_events(is_append_request, ActionKind::kAppendEntries);
+            leader_sends();
         }
     }
     if (group.empty()) return;

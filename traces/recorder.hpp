@@ -26,9 +26,9 @@ public:
     using Sink = std::function<void(const Event&)>;
     // Init, with the cluster size, is written before the first step.
     explicit Recorder(Sink sink, RecorderOptions options = {});
-    // `before` needs only role, current_term and commit_index. Snapshots are not in the trace
-    // format yet: a CompactLog, an InstallSnapshot (or its reply) or a restart from a snapshot
-    // throws std::invalid_argument saying so.
+    // `before` needs only role, current_term and commit_index. A refused CompactLog is no step;
+    // an InstallSnapshot's data (the service's state, not a log) is left unseen, and so is the
+    // whole log (RecorderOptions::full_log) once part of it is compacted.
     void step(const raft::NodeState& before, const raft::Input& input, const raft::StepResult& result);
     // The network lost `m` (or could not deliver it): the spec's DropMessage.
     void dropped(const raft::Message& m);

@@ -36,12 +36,10 @@ ActionKind kind_of(spec::ActionKind k) {
         case spec::ActionKind::kDuplicateMessage: return ActionKind::kDuplicateMessage;
         case spec::ActionKind::kDropMessage: return ActionKind::kDropMessage;
         case spec::ActionKind::kChangeConfig: return ActionKind::kChangeConfig;
-        // Not yet in the trace format: written as a stutter.
-        case spec::ActionKind::kCompactLog:
-        case spec::ActionKind::kInstallSnapshot:
-        case spec::ActionKind::kHandleInstallSnapshotRequest:
-        case spec::ActionKind::kHandleInstallSnapshotResponse:
-            break;
+        case spec::ActionKind::kCompactLog: return ActionKind::kCompactLog;
+        case spec::ActionKind::kInstallSnapshot: return ActionKind::kInstallSnapshot;
+        case spec::ActionKind::kHandleInstallSnapshotRequest: return ActionKind::kHandleInstallSnapshotRequest;
+        case spec::ActionKind::kHandleInstallSnapshotResponse: return ActionKind::kHandleInstallSnapshotResponse;
     }
     return ActionKind::kObserve;
 }
@@ -94,8 +92,15 @@ Message trace_message(const spec::Message& m) {
             }
             break;
         case spec::MsgType::kInstallSnapshotRequest:
+            out.type = MsgType::kInstallSnapshotRequest;
+            out.last_included_index = m.last_included_index();
+            out.last_included_term = m.last_included_term();
+            out.entries = entries_of(m.entries);
+            break;
         case spec::MsgType::kInstallSnapshotResponse:
-            break;  // not yet in the trace format
+            out.type = MsgType::kInstallSnapshotResponse;
+            out.match_index = m.match_index();
+            break;
     }
     return out;
 }
@@ -108,7 +113,6 @@ Event init_event(const spec::Params& p) {
 }
 
 Event step_event(const spec::State& before, const spec::Action& a, const spec::State& after, const spec::Params& p) {
-    (void)p;
     Event e;
     e.action = kind_of(a.kind);
     e.node = a.i + 1u;
@@ -116,14 +120,19 @@ Event step_event(const spec::State& before, const spec::Action& a, const spec::S
     switch (a.kind) {
         case spec::ActionKind::kRequestVote:
         case spec::ActionKind::kAppendEntries:
+        case spec::ActionKind::kInstallSnapshot:
             if (sent) e.message = trace_message(*sent);
             e.peer = a.j + 1u;
             break;
         case spec::ActionKind::kClientRequest:
             e.value = "v" + std::to_string(a.v);
             break;
+        case spec::ActionKind::kCompactLog:
+            e.index = a.v;
+            break;
         case spec::ActionKind::kHandleRequestVoteRequest:
         case spec::ActionKind::kHandleAppendEntriesRequest:
+        case spec::ActionKind::kHandleInstallSnapshotRequest:
             e.message = trace_message(a.m);
             if (sent) e.reply = trace_message(*sent);
             break;
@@ -131,6 +140,7 @@ Event step_event(const spec::State& before, const spec::Action& a, const spec::S
         case spec::ActionKind::kHandleRequestVoteResponse:
         case spec::ActionKind::kDropStaleResponse:
         case spec::ActionKind::kHandleAppendEntriesResponse:
+        case spec::ActionKind::kHandleInstallSnapshotResponse:
         case spec::ActionKind::kDuplicateMessage:
         case spec::ActionKind::kDropMessage:
             e.message = trace_message(a.m);
@@ -143,6 +153,7 @@ Event step_event(const spec::State& before, const spec::Action& a, const spec::S
     e.observed.role = role_of(v.role);
     e.observed.voted_for = v.voted_for == spec::kNil ? std::optional<std::uint32_t>() : std::optional<std::uint32_t>(v.voted_for + 1u);
     e.observed.commit_index = v.commit_index;
+    if (p.max_snapshots > 0) e.observed.snapshot_index = v.snapshot_index;
     e.observed.log_length = v.log.len();
     e.observed.last_log_term = v.log.last_term();
     e.observed.log = entries_of(v.log);

@@ -15,6 +15,8 @@ spec::MsgType spec_type(MsgType t) {
         case MsgType::kRequestVoteResponse: return spec::MsgType::kRequestVoteResponse;
         case MsgType::kAppendEntriesRequest: return spec::MsgType::kAppendEntriesRequest;
         case MsgType::kAppendEntriesResponse: return spec::MsgType::kAppendEntriesResponse;
+        case MsgType::kInstallSnapshotRequest: return spec::MsgType::kInstallSnapshotRequest;
+        case MsgType::kInstallSnapshotResponse: return spec::MsgType::kInstallSnapshotResponse;
     }
     return spec::MsgType::kRequestVoteRequest;
 }
@@ -28,6 +30,8 @@ bool takes(ActionKind k, spec::MsgType t) {
         case ActionKind::kHandleRequestVoteResponse: return t == spec::MsgType::kRequestVoteResponse;
         case ActionKind::kHandleAppendEntriesRequest: return t == spec::MsgType::kAppendEntriesRequest;
         case ActionKind::kHandleAppendEntriesResponse: return t == spec::MsgType::kAppendEntriesResponse;
+        case ActionKind::kHandleInstallSnapshotRequest: return t == spec::MsgType::kInstallSnapshotRequest;
+        case ActionKind::kHandleInstallSnapshotResponse: return t == spec::MsgType::kInstallSnapshotResponse;
         default: return true;
     }
 }
@@ -66,6 +70,7 @@ std::vector<Mismatch> mismatches(const ub::Server& v, const Observed& o) {
         if (seen != v.voted_for) out.push_back({"votedFor", vote_name(v.voted_for), vote_name(seen)});
     }
     compare(out, "commitIndex", v.commit_index, o.commit_index);
+    compare(out, "snapshotIndex", v.snapshot_index, o.snapshot_index);
     compare(out, "logLength", v.log.size(), o.log_length);
     compare(out, "lastLogTerm", v.log.empty() ? 0 : v.log.back().term, o.last_log_term);
     if (o.log) {
@@ -92,7 +97,7 @@ std::uint64_t state_hash(const ub::State& s) {
     std::uint64_t h = 0;
     for (const ub::Server& v : s.servers) {
         h = h * 1000003 ^ v.current_term ^ (std::uint64_t(v.role) << 40) ^ std::uint64_t{v.voted_for ? *v.voted_for + 1 : 0} << 48;
-        h = h * 1000003 ^ v.commit_index ^ v.log.size() << 32 ^ v.votes_granted ^ v.votes_responded << 20;
+        h = h * 1000003 ^ v.commit_index ^ v.log.size() << 32 ^ v.votes_granted ^ v.votes_responded << 20 ^ v.snapshot_index << 44;
         for (std::uint64_t x : v.next_index) h = h * 31 + x;
         for (std::uint64_t x : v.match_index) h = h * 31 + x;
     }
@@ -107,6 +112,22 @@ bool in_flight(const ub::State& s, const Message& m) {
         if (matches(u, m)) return true;
     }
     return false;
+}
+
+// The message `m` stands for, whole, if the trace leaves nothing of it unseen but a snapshot's
+// data: that is the log up to lastIncludedIndex of any server holding the entry there with
+// lastIncludedTerm (Log Matching makes them all the same prefix).
+std::optional<ub::Message> whole(const ub::State& s, const Message& m) {
+    if (m.unknown == 0) return to_spec(m);
+    if (m.unknown != kUnknownEntries || m.type != MsgType::kInstallSnapshotRequest) return std::nullopt;
+    for (const ub::Server& v : s.servers) {
+        if (m.last_included_index == 0 || v.log.size() < m.last_included_index) continue;
+        if (v.log[m.last_included_index - 1].term != m.last_included_term) continue;
+        ub::Message u = to_spec(m);
+        u.entries.assign(v.log.begin(), v.log.begin() + static_cast<std::ptrdiff_t>(m.last_included_index));
+        return u;
+    }
+    return std::nullopt;
 }
 
 void add_unique(std::vector<ub::State>& states, std::vector<std::uint64_t>& hashes, ub::State&& s) {
@@ -131,12 +152,16 @@ spec::ActionKind spec_kind(ActionKind k) {
         case ActionKind::kClientRequest: return S::kClientRequest;
         case ActionKind::kAdvanceCommitIndex: return S::kAdvanceCommitIndex;
         case ActionKind::kAppendEntries: return S::kAppendEntries;
+        case ActionKind::kCompactLog: return S::kCompactLog;
+        case ActionKind::kInstallSnapshot: return S::kInstallSnapshot;
         case ActionKind::kUpdateTerm: return S::kUpdateTerm;
         case ActionKind::kHandleRequestVoteRequest: return S::kHandleRequestVoteRequest;
         case ActionKind::kHandleRequestVoteResponse: return S::kHandleRequestVoteResponse;
         case ActionKind::kDropStaleResponse: return S::kDropStaleResponse;
         case ActionKind::kHandleAppendEntriesRequest: return S::kHandleAppendEntriesRequest;
         case ActionKind::kHandleAppendEntriesResponse: return S::kHandleAppendEntriesResponse;
+        case ActionKind::kHandleInstallSnapshotRequest: return S::kHandleInstallSnapshotRequest;
+        case ActionKind::kHandleInstallSnapshotResponse: return S::kHandleInstallSnapshotResponse;
         case ActionKind::kDuplicateMessage: return S::kDuplicateMessage;
         case ActionKind::kDropMessage: return S::kDropMessage;
         case ActionKind::kObserve: break;  // a stutter: no spec action
@@ -183,6 +208,15 @@ ub::Message to_spec(const Message& m) {
                 u.x_index = m.x_index;
             }
             break;
+        case MsgType::kInstallSnapshotRequest:
+            u.last_included_index = m.last_included_index;
+            u.last_included_term = m.last_included_term;
+            u.entries.reserve(m.entries.size());
+            for (const Entry& e : m.entries) u.entries.push_back({e.term, value_id(e.value)});
+            break;
+        case MsgType::kInstallSnapshotResponse:
+            u.match_index = m.match_index;
+            break;
     }
     return u;
 }
@@ -209,6 +243,16 @@ bool matches(const ub::Message& u, const Message& m) {
             if (u.success != m.success) return false;
             if (m.success) return (m.unknown & kUnknownMatchIndex) || u.match_index == m.match_index;
             return u.x_len == m.x_len && u.x_term == m.x_term && u.x_index == m.x_index;
+        case MsgType::kInstallSnapshotRequest:
+            if (u.last_included_index != m.last_included_index || u.last_included_term != m.last_included_term) return false;
+            if (m.unknown & kUnknownEntries) return true;  // the data unseen
+            if (u.entries.size() != m.entries.size()) return false;
+            for (std::size_t k = 0; k < u.entries.size(); ++k) {
+                if (u.entries[k].term != m.entries[k].term || u.entries[k].value != value_id(m.entries[k].value)) return false;
+            }
+            return true;
+        case MsgType::kInstallSnapshotResponse:
+            return u.match_index == m.match_index;
     }
     return false;
 }
@@ -223,7 +267,11 @@ std::string describe(const Message& m) {
     add(kUnknownLastLogTerm, "lastLogTerm");
     add(kUnknownPrevLogTerm, "prevLogTerm");
     add(kUnknownMatchIndex, "matchIndex");
-    if (m.unknown & kUnknownEntries) unseen += (unseen.empty() ? "" : ", ") + std::to_string(m.entry_count) + " entries' terms";
+    if ((m.unknown & kUnknownEntries) && m.type == MsgType::kInstallSnapshotRequest) {
+        unseen += (unseen.empty() ? "" : ", ") + std::string("data");
+    } else if (m.unknown & kUnknownEntries) {
+        unseen += (unseen.empty() ? "" : ", ") + std::to_string(m.entry_count) + " entries' terms";
+    }
     return out + " (unseen: " + unseen + ")";
 }
 
@@ -277,7 +325,11 @@ std::vector<Validator::Instance> Validator::instances(const ub::State& s, const 
         case ActionKind::kClientRequest:
             out.push_back({ub::Action(kind, i, 0, e.value ? value_id(*e.value) : 0), nullptr});
             break;
+        case ActionKind::kCompactLog:
+            out.push_back({ub::Action(kind, i, 0, e.index.value_or(0)), nullptr});
+            break;
         case ActionKind::kRequestVote:
+        case ActionKind::kInstallSnapshot:
         case ActionKind::kAppendEntries: {
             std::optional<std::uint32_t> peer;
             if (e.message) {
@@ -403,8 +455,10 @@ bool Validator::search_hidden(const Event& e) {
     // A message received (or dropped, or duplicated) that was consumed before: it was
     // duplicated while in flight. Duplicating commutes with every other action, so assume it
     // happened then.
-    if (e.message && e.message->unknown == 0 && (is_receive(e.action) || e.action == ActionKind::kObserve)) {
-        const ub::Message m = to_spec(*e.message);
+    const std::optional<ub::Message> received =
+        e.message && (is_receive(e.action) || e.action == ActionKind::kObserve) ? whole(candidates_.front(), *e.message) : std::nullopt;
+    if (received) {
+        const ub::Message& m = *received;
         if (was_consumed(ub::MessageHash{}(m))) {
             std::vector<ub::State> with_copy = candidates_;
             for (ub::State& s : with_copy) {
