@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <functional>
 #include <sstream>
-#include <string_view>
 
 #include "sim/free_run.hpp"
 #include "sim/scenarios.hpp"
@@ -83,8 +82,6 @@ std::uint64_t seeds() {
 
 TEST(TraceValidator, EveryScenarioRunValidates) {
     for (const sim::Scenario& s : sim::all_scenarios()) {
-        // Snapshots are not in the trace format yet (the recorder refuses them).
-        if (std::string_view(s.lab) == "2D") continue;
         for (std::uint64_t seed = 1; seed <= seeds(); ++seed) {
             std::ostringstream out;
             traces::ClusterRecorder recorder(out);
