@@ -271,6 +271,29 @@ void handle_append_entries_request(Ctx& c, u8 i, u8 j, const Message& m) {
     }
 }
 
+// The term rules a request from a leader meets first, in the raft model's AppendEntries and
+// InstallSnapshot alike: a stale request is answered with `stale_reply`, whose term makes its
+// sender step down; a candidate that hears from a leader of its own term becomes a follower
+// and leaves the message to be handled again. True when the handler goes on: the request is
+// of the follower's own term.
+bool leader_request_term_rules(Ctx& c, const Action& a, const Message& m, const Message& stale_reply) {
+    const Server& v = c.s.servers[a.i];
+    if (m.term < v.current_term) {
+        State t = c.base;
+        reply(t, stale_reply, m);
+        emit(c, a, t);
+        return false;
+    }
+    if (m.term != v.current_term) return false;
+    if (v.role == Role::kCandidate) {
+        State t = c.base;
+        t.servers[a.i].role = Role::kFollower;
+        emit(c, a, t);
+        return false;
+    }
+    return v.role == Role::kFollower;
+}
+
 // The raft model's follower: the consistency check with fast-backup hints on rejection, and
 // on success the whole request at once: truncate at the first real conflict (never on a
 // stale or duplicated request whose entries already match), append what is new, move
@@ -279,21 +302,9 @@ void handle_append_entries_request_raft(Ctx& c, u8 i, u8 j, const Message& m) {
     const Server& v = c.s.servers[i];
     const Action a{ActionKind::kHandleAppendEntriesRequest, i, j, 0, m};
     Message r = reply_header(MsgType::kAppendEntriesResponse, v, i, j);
-    if (m.term < v.current_term) {
-        State t = c.base;
-        r.f2 = static_cast<u8>(v.log.len());
-        reply(t, r, m);
-        emit(c, a, t);
-        return;
-    }
-    if (m.term != v.current_term) return;
-    if (v.role == Role::kCandidate) {
-        State t = c.base;  // a leader of this term exists; the message stays to be handled again
-        t.servers[i].role = Role::kFollower;
-        emit(c, a, t);
-        return;
-    }
-    if (v.role != Role::kFollower) return;
+    Message stale = r;
+    stale.f2 = static_cast<u8>(v.log.len());
+    if (!leader_request_term_rules(c, a, m, stale)) return;
     const std::uint32_t prev = m.prev_log_index();
     const std::uint32_t snap = v.snapshot_index;
     const bool has_prev = prev <= v.log.len();
@@ -381,20 +392,7 @@ void handle_install_snapshot_request(Ctx& c, u8 i, u8 j, const Message& m) {
     const Server& v = c.s.servers[i];
     const Action a{ActionKind::kHandleInstallSnapshotRequest, i, j, 0, m};
     Message r = reply_header(MsgType::kInstallSnapshotResponse, v, i, j);
-    if (m.term < v.current_term) {
-        State t = c.base;  // a stale leader: the reply's term makes it step down
-        reply(t, r, m);
-        emit(c, a, t);
-        return;
-    }
-    if (m.term != v.current_term) return;
-    if (v.role == Role::kCandidate) {
-        State t = c.base;  // a leader of this term exists; the message stays to be handled again
-        t.servers[i].role = Role::kFollower;
-        emit(c, a, t);
-        return;
-    }
-    if (v.role != Role::kFollower) return;
+    if (!leader_request_term_rules(c, a, m, r)) return;
     const std::uint32_t last = m.last_included_index();
     State t = c.base;
     if (last > v.commit_index) {
