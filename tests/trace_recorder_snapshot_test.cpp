@@ -167,6 +167,38 @@ TEST(TraceRecorderSnapshots, ARecordedRunWithSnapshotsValidates) {
     }
 }
 
+// A deposed leader that does not know it yet sends its snapshot to a follower of the newer
+// term, which answers with its term and index 0 (nothing installed); the old leader steps
+// down on that answer.
+TEST(TraceRecorderSnapshots, AStaleSnapshotIsAnsweredAndTheRunValidates) {
+    RecordedCluster c(3, false);
+    c.step(0, raft::ElectionTimeout{});
+    c.deliver_all();
+    c.cut(2, true);
+    for (const char* v : {"a", "b", "c"}) {
+        c.step(0, raft::Propose{v});
+        c.deliver_all();
+    }
+    c.step(0, raft::HeartbeatTimeout{});
+    c.deliver_all();
+    c.compact(0);
+    c.cut(2, false);
+    c.cut(0, true);  // n1 wins term 2 with n2's vote while n0 hears nothing
+    c.step(1, raft::ElectionTimeout{});
+    c.deliver_all();
+    EXPECT_EQ(c.node(1).role, raft::Role::kLeader);
+    c.cut(0, false);
+    c.step(0, raft::HeartbeatTimeout{});  // n0 still leads term 1: InstallSnapshot to n2
+    c.deliver_all();
+    EXPECT_EQ(c.node(0).role, raft::Role::kFollower);
+    std::set<ActionKind> seen;
+    traces::ValidatorStats stats;
+    const traces::Failure f = validate(c.lines(), seen, stats);
+    ASSERT_TRUE(f.reason.empty()) << explain(f) << "\n" << c.lines();
+    EXPECT_TRUE(seen.contains(ActionKind::kHandleInstallSnapshotRequest));
+    EXPECT_NE(c.lines().find(R"("type":"InstallSnapshotResponse","from":3,"to":1,"term":2,"matchIndex":0)"), std::string::npos);
+}
+
 TEST(TraceRecorderSnapshots, ACompactLogOfAnUncommittedIndexInTheRecordIsCaught) {
     // The recorder writes what the node did; a node that compacted past its commitIndex (here
     // forged in the record) is no behaviour of the spec.
