@@ -232,17 +232,19 @@ bool handle_request_vote_response(State& s, std::uint32_t i, std::uint32_t j, co
 }
 
 // The term rules a request from a leader meets first (AppendEntries and InstallSnapshot
-// alike): a stale request is answered with `stale_reply`, whose term makes its sender step
-// down; a candidate that hears from a leader of its own term becomes a follower and leaves the
-// message to be handled again. `handled` says whether either happened; the result whether
+// alike): a stale request is answered with make_stale_reply(), whose term makes its sender
+// step down (built only then: this runs on every request the validator tries); a candidate
+// that hears from a leader of its own term becomes a follower and leaves the message to be
+// handled again. `handled` says whether either happened; the result whether
 // the handler goes on, the request being of the follower's own term.
-bool leader_request_term_rules(State& s, std::uint32_t i, const Message& m, const Message& stale_reply, Effect& e,
+template <class MakeStaleReply>
+bool leader_request_term_rules(State& s, std::uint32_t i, const Message& m, MakeStaleReply make_stale_reply, Effect& e,
                                bool& handled) {
     const Server& c = s.servers[i];
     handled = false;
     if (m.term < c.current_term) {
         touch(s, i, e);
-        send(s, stale_reply, e);
+        send(s, make_stale_reply(), e);
         bag_remove(s, m, e);
         handled = true;
         return false;
@@ -258,9 +260,12 @@ bool leader_request_term_rules(State& s, std::uint32_t i, const Message& m, cons
 
 bool handle_append_entries_request(State& s, std::uint32_t i, std::uint32_t j, const Message& m, Effect& e) {
     const Server& c = s.servers[i];
-    Message stale = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
-    stale.x_len = c.log.size();
-    stale.heartbeat = m.heartbeat;
+    const auto stale = [&] {
+        Message r = reply_header(MsgType::kAppendEntriesResponse, c, i, j);
+        r.x_len = c.log.size();
+        r.heartbeat = m.heartbeat;
+        return r;
+    };
     if (bool handled = false; !leader_request_term_rules(s, i, m, stale, e, handled)) return handled;
     const std::uint64_t prev = m.prev_log_index;
     if (s.options.stale_append_acks_commit && prev < c.commit_index) {
@@ -346,7 +351,7 @@ bool handle_append_entries_response(State& s, std::uint32_t i, std::uint32_t j, 
 
 bool handle_install_snapshot_request(State& s, std::uint32_t i, std::uint32_t j, const Message& m, Effect& e) {
     const Server& c = s.servers[i];
-    const Message stale = reply_header(MsgType::kInstallSnapshotResponse, c, i, j);
+    const auto stale = [&] { return reply_header(MsgType::kInstallSnapshotResponse, c, i, j); };
     if (bool handled = false; !leader_request_term_rules(s, i, m, stale, e, handled)) return handled;
     Server& v = touch(s, i, e);
     const std::uint64_t last = m.last_included_index;
