@@ -316,6 +316,27 @@ RC_GTEST_PROP(TraceFormatFastReader, ReadsValidLinesAsTheDomReaderDoes, ()) {
     fast_reader_agrees(line);
 }
 
+// A parser fed the entry lists of used events (as the prefetching reader feeds it) fills
+// them in place: every line must still read exactly as a fresh parser reads it, whatever the
+// recycled lists held before.
+RC_GTEST_PROP(TraceFormatFastReader, RecycledBuffersReadAsFreshOnes, ()) {
+    const std::vector<Event> events = *gen::container<std::vector<Event>>(*gen::inRange<std::size_t>(1, 8), gen_event());
+    EventParser recycling;
+    const FileName file("f");
+    std::vector<char> padded;
+    std::optional<Event> previous;
+    for (std::size_t k = 0; k < events.size(); ++k) {
+        const std::string line = format_event(events[k]);
+        padded.assign(line.begin(), line.end());
+        padded.resize(line.size() + kLinePadding, '\0');
+        if (previous) recycling.recycle(*previous);
+        Event e;
+        recycling.parse_padded_into(std::string_view(padded.data(), line.size()), file, k + 1, kMaxTraceServers, e);
+        RC_ASSERT(e == parse_event(line, "f", k + 1));
+        previous = std::move(e);
+    }
+}
+
 RC_GTEST_PROP(TraceFormatFastReader, NeverAcceptsWhatTheDomReaderRejects, ()) {
     fast_reader_agrees(mutate(format_event(*gen_event())));
 }

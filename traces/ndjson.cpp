@@ -39,6 +39,8 @@ struct LineContext {
     const FileName& file;
     std::uint64_t line;
     std::uint32_t max_node;
+    // Entry lists of used events (EventParser::recycle), for the fast path to fill in place.
+    std::vector<std::vector<Entry>>* spare_entries = nullptr;
     [[noreturn]] void fail(std::string message) const { throw TraceError(file, line, std::move(message)); }
 };
 
@@ -503,17 +505,27 @@ bool fast_value(od::value v, std::string& out) {
     return true;
 }
 
-bool fast_entries(od::value v, std::vector<Entry>& out) {
+// Into `out`, reusing a recycled list when there is one: its entries are overwritten in
+// place, so the usual handful of short values costs no allocation at all.
+bool fast_entries(od::value v, const LineContext& c, std::vector<Entry>& out) {
     od::array entries;
     if (v.get_array().get(entries) != simdjson::SUCCESS) return false;
-    // One allocation for the usual handful of entries, not one per doubling.
-    out.reserve(8);
+    if (out.capacity() == 0) {
+        if (c.spare_entries != nullptr && !c.spare_entries->empty()) {
+            out = std::move(c.spare_entries->back());
+            c.spare_entries->pop_back();
+        } else {
+            out.reserve(8);  // one allocation for the usual handful of entries, not one per doubling
+        }
+    }
+    std::size_t n = 0;
     for (auto item_result : entries) {
         if (item_result.error() != simdjson::SUCCESS) return false;
         od::value item = item_result.value_unsafe();
         od::array pair;
         if (item.get_array().get(pair) != simdjson::SUCCESS) return false;
-        Entry& e = out.emplace_back();
+        Entry& e = n < out.size() ? out[n] : out.emplace_back();
+        ++n;
         int k = 0;
         for (auto part_result : pair) {
             if (part_result.error() != simdjson::SUCCESS) return false;
@@ -524,6 +536,7 @@ bool fast_entries(od::value v, std::vector<Entry>& out) {
         }
         if (k != 2) return false;
     }
+    out.resize(n);
     return true;
 }
 
@@ -559,7 +572,7 @@ bool fast_message(od::value v, const LineContext& c, Message& m, std::string_vie
             case MsgField::kVoteGranted: ok = fast_bool(value, m.vote_granted); break;
             case MsgField::kPrevLogIndex: ok = fast_uint(value, m.prev_log_index); break;
             case MsgField::kPrevLogTerm: ok = fast_uint(value, m.prev_log_term); break;
-            case MsgField::kEntries: ok = fast_entries(value, m.entries); break;
+            case MsgField::kEntries: ok = fast_entries(value, c, m.entries); break;
             case MsgField::kCommitIndex: ok = fast_uint(value, m.commit_index); break;
             case MsgField::kSuccess: ok = fast_bool(value, m.success); break;
             case MsgField::kMatchIndex: ok = fast_uint(value, m.match_index); break;
@@ -568,7 +581,7 @@ bool fast_message(od::value v, const LineContext& c, Message& m, std::string_vie
             case MsgField::kXIndex: ok = fast_uint(value, m.x_index); break;
             case MsgField::kLastIncludedIndex: ok = fast_uint(value, m.last_included_index); break;
             case MsgField::kLastIncludedTerm: ok = fast_uint(value, m.last_included_term); break;
-            case MsgField::kData: ok = fast_entries(value, m.entries); break;
+            case MsgField::kData: ok = fast_entries(value, c, m.entries); break;
             default: return false;  // a field this fast path has not learnt: the DOM path reads it
         }
         if (!ok) return false;
@@ -629,7 +642,7 @@ bool fast_observed(od::value v, const LineContext& c, Observed& o) {
                 o.last_log_term = u;
                 break;
             case StateField::kLog:
-                if (!fast_entries(value, o.log.emplace())) return false;
+                if (!fast_entries(value, c, o.log.emplace())) return false;
                 break;
             case StateField::kSnapshotIndex:
                 if (!fast_uint(value, u)) return false;
@@ -710,6 +723,16 @@ struct EventParser::Impl {
     od::parser fast_parser;
     simdjson::dom::parser parser;
     std::vector<char> padded;  // a copy of the line with kLinePadding bytes after it
+    std::vector<std::vector<Entry>> spare_entries;  // see recycle()
+
+    void recycle(std::vector<Entry>& entries) {
+        // Only short lists, and not too many: a reused list keeps its capacity, so keeping the
+        // long ones would let every message end up holding room for the longest seen.
+        constexpr std::size_t kMaxSpare = 8192;
+        constexpr std::size_t kMaxSpareCapacity = 16;
+        if (entries.capacity() == 0 || entries.capacity() > kMaxSpareCapacity || spare_entries.size() >= kMaxSpare) return;
+        spare_entries.push_back(std::move(entries));
+    }
 
     // Into `e`, which starts default-constructed and carries the line's place.
     bool parse_fast(const char* data, std::size_t size, const LineContext& c, Event& e) {
@@ -767,7 +790,13 @@ Event EventParser::parse_padded(std::string_view line, const FileName& file, std
 
 void EventParser::parse_padded_into(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node,
                                     Event& out) {
-    impl_->parse_into(line.data(), line.size(), LineContext{file, line_no, max_node}, out);
+    impl_->parse_into(line.data(), line.size(), LineContext{file, line_no, max_node, &impl_->spare_entries}, out);
+}
+
+void EventParser::recycle(Event& used) {
+    if (used.message) impl_->recycle(used.message->entries);
+    if (used.reply) impl_->recycle(used.reply->entries);
+    if (used.observed.log) impl_->recycle(*used.observed.log);
 }
 
 Event parse_event(std::string_view line, const std::string& file, std::uint64_t line_no) {

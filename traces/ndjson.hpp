@@ -56,6 +56,10 @@ public:
     // `out` is unspecified.
     void parse_padded_into(std::string_view line, const FileName& file, std::uint64_t line_no, std::uint32_t max_node,
                            Event& out);
+    // Takes back the entry lists of an event the caller is done with, to parse later lines
+    // into: a full-state trace's reader otherwise allocated and freed one per message.
+    // `used` is left valid but unspecified.
+    void recycle(Event& used);
 
 private:
     friend std::optional<Event> parse_event_fast_only(std::string_view, const std::string&, std::uint64_t);

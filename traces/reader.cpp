@@ -252,4 +252,9 @@ bool TraceReader::next_into(std::vector<Event>& out) {
     return true;
 }
 
+void TraceReader::recycle(std::vector<Event>& used) {
+    for (Event& e : used) parser_.recycle(e);
+    used.clear();
+}
+
 }  // namespace traces

@@ -35,6 +35,9 @@ public:
     std::optional<Event> next();
     // The same, appended to `out` (one move less per event); false at the end.
     bool next_into(std::vector<Event>& out);
+    // Hands back events the caller is done with, so that later ones reuse their buffers;
+    // clears `used`.
+    void recycle(std::vector<Event>& used);
 
     // The cluster size from Init: 0 until the first next().
     std::uint32_t servers() const { return servers_; }

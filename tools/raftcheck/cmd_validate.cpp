@@ -3,6 +3,7 @@
 // read (with its file and line).
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -32,6 +33,12 @@ std::uint64_t peak_rss_bytes() {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 void print_failure(const traces::Failure& f) {
@@ -66,6 +73,7 @@ int run_validate(const ValidateFlags& f) {
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     traces::Validator validator(f.options);
     bool ok = true;
+    double reader_cpu = 0;
     try {
         traces::PrefetchReader reader(std::make_unique<traces::TraceReader>(f.files));
         double last_progress = 0;
@@ -80,6 +88,7 @@ int run_validate(const ValidateFlags& f) {
                              static_cast<unsigned long long>(validator.stats().events), validator.stats().events / last_progress);
             }
         }
+        reader_cpu = reader.reader_cpu_seconds();
     } catch (const traces::TraceError& e) {
         std::fprintf(stderr, "raftcheck: %s\n", e.what());
         return kExitUsage;
@@ -96,6 +105,10 @@ int run_validate(const ValidateFlags& f) {
                               {"max_candidates", s.max_candidates},
                               {"messages_in_flight_at_end", s.in_flight},
                               {"peak_memory_bytes", peak_rss_bytes()},
+                              // Each thread's CPU time: reading and checking overlap, so the
+                              // slower of the two bounds the rate when both have a core.
+                              {"reader_cpu_seconds", reader_cpu},
+                              {"validator_cpu_seconds", thread_cpu_seconds()},
                               {"failure", validator.failure() ? failure_json(*validator.failure()) : nlohmann::json(nullptr)}};
         std::printf("%s\n", out.dump().c_str());
     } else if (ok) {
