@@ -627,6 +627,76 @@ TEST_F(TraceFiles, PrefetchingGivesTheSameEventsAndTheErrorInItsPlace) {
     ASSERT_TRUE(abandoned.next());
 }
 
+// What reading a file in line gives: its events, then the error (message and line) if any.
+struct Outcome {
+    std::vector<Event> events;
+    std::string error;
+    bool operator==(const Outcome&) const = default;
+};
+
+template <class Reader>
+Outcome read_outcome(Reader& reader) {
+    Outcome out;
+    try {
+        while (std::optional<Event> e = reader.next()) out.events.push_back(std::move(*e));
+    } catch (const TraceError& err) {
+        out.error = err.what();
+    }
+    return out;
+}
+
+// A single file is cut into 64 KiB blocks parsed on two threads: block edges, lines longer
+// than a block, blank lines, a last line without '\n', and an error anywhere (bad JSON, a
+// clock going backwards, a second Init) must give exactly what reading in line gives.
+TEST_F(TraceFiles, PrefetchingInBlocksChangesNothing) {
+    std::string text = "{\"clock\":0,\"action\":\"Init\",\"servers\":3}\n";
+    std::vector<std::size_t> line_starts;  // of each event line after Init
+    for (int k = 1; k <= 3000; ++k) {
+        line_starts.push_back(text.size());
+        const std::string clock = "\"clock\":" + std::to_string(k);
+        if (k % 997 == 0) {
+            // Longer than a block: 100 KB of value.
+            text += "{" + clock + ",\"node\":1,\"action\":\"ClientRequest\",\"value\":\"" + std::string(100000, 'v') + "\"}\n";
+        } else if (k % 7 == 0) {
+            text += "{" + clock + ",\"node\":2,\"action\":\"AppendEntries\",\"msg\":{\"type\":\"AppendEntriesRequest\",\"from\":2,"
+                    "\"to\":3,\"term\":1,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[[1,\"a\"],[1,\"b\"]],\"commitIndex\":0}}\n";
+        } else {
+            text += "{" + clock + ",\"node\":" + std::to_string(1 + k % 3) + ",\"action\":\"Timeout\"}\n";
+        }
+        if (k % 500 == 0) text += "  \r\n\n";  // blank lines count as lines
+    }
+    const std::string whole = text.substr(0, text.size() - 1);  // no final newline
+    auto check = [&](const std::string& name, const std::string& content) {
+        const std::string path = write(name, content);
+        TraceReader direct({path});
+        const Outcome expected = read_outcome(direct);
+        traces::PrefetchReader prefetched(std::make_unique<TraceReader>(std::vector<std::string>{path}));
+        const Outcome got = read_outcome(prefetched);
+        EXPECT_EQ(got.events.size(), expected.events.size()) << name;
+        EXPECT_EQ(got.error, expected.error) << name;
+        EXPECT_TRUE(got == expected) << name;
+        return expected;
+    };
+    const Outcome clean = check("whole.ndjson", whole);
+    EXPECT_EQ(clean.events.size(), 3001u);
+    EXPECT_EQ(clean.error, "");
+    EXPECT_EQ(clean.events.back().line, 3000u + 2 * 5 + 1);  // five pairs of blank lines before it
+    for (const std::size_t k : {1u, 200u, 996u, 997u, 1500u, 2999u}) {
+        const std::size_t at = line_starts[k - 1];
+        const std::string bad_json = text.substr(0, at) + "{\"clock\":" + std::to_string(k) + ",\"node\":1\n" + text.substr(at);
+        // Clock k - 2 after event k - 1's (Init's clock, 0, before the first).
+        const std::string backwards = text.substr(0, at) + "{\"clock\":" + std::to_string(k == 1 ? 0 : k - 2) +
+                                      ",\"node\":1,\"action\":\"Timeout\"}\n" + text.substr(at);
+        const std::string second_init = text.substr(0, at) + "{\"action\":\"Init\",\"servers\":3}\n" + text.substr(at);
+        for (const auto& [name, content] : {std::pair{"bad_json", bad_json}, {"backwards", backwards}, {"second_init", second_init}}) {
+            const Outcome o = check(std::string(name) + std::to_string(k) + ".ndjson", content);
+            if (std::string(name) == "backwards" && k == 1) continue;  // clock 0 after Init's 0: in order
+            EXPECT_NE(o.error, "") << name << " at event " << k;
+            EXPECT_EQ(o.events.size(), k) << name << " at event " << k;  // Init and the k - 1 events before it
+        }
+    }
+}
+
 TEST_F(TraceFiles, MergesPerNodeFilesByClockThenFileThenLine) {
     const std::string s1 = write("s1.ndjson",
                                  "{\"clock\":0,\"action\":\"Init\",\"servers\":2}\n"

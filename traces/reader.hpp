@@ -42,6 +42,25 @@ public:
     // The cluster size from Init: 0 until the first next().
     std::uint32_t servers() const { return servers_; }
 
+    // Reading on several threads (PrefetchReader). A single file, once its Init has been
+    // handed out, can be cut into blocks of whole lines (read_block, on one thread) that any
+    // thread parses (parse_block, each with its own parser). What ties an event to those
+    // before it (a second Init, a clock going backwards) is then checked by whoever takes
+    // the events in order: check_in_order, starting from last_clock().
+    struct LineBlock {
+        std::vector<char> text;  // the lines, then kLinePadding zero bytes
+        std::size_t size = 0;    // 0: the end of the trace
+        std::uint64_t first_line = 0;
+    };
+    bool splittable() const;
+    std::optional<std::uint64_t> last_clock() const;
+    void read_block(LineBlock& block);
+    // Appends the block's events; throws TraceError at the first bad line, after the
+    // events before it.
+    void parse_block(const LineBlock& block, EventParser& parser, std::vector<Event>& out) const;
+    // Throws TraceError if `e` cannot follow an event with clock `last_clock`; else moves it on.
+    void check_in_order(const Event& e, std::optional<std::uint64_t>& last_clock) const;
+
 private:
     struct Source;
     void start();
