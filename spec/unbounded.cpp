@@ -447,9 +447,15 @@ std::size_t MessageHash::operator()(const Message& m) const {
                             m.last_included_index, m.last_included_term}) {
         mix(h, v);
     }
-    for (const Entry& x : m.entries) {
-        mix(h, x.term);
-        mix(h, x.value);
+    // The entries by their count and the two ends only: equality compares them all, and a
+    // message of hundreds of entries (a follower catching up) hashed whole cost the trace
+    // validator a tenth of its time, as every event looks its message up in the bag.
+    mix(h, m.entries.size());
+    if (!m.entries.empty()) {
+        mix(h, m.entries.front().term);
+        mix(h, m.entries.front().value);
+        mix(h, m.entries.back().term);
+        mix(h, m.entries.back().value);
     }
     return h;
 }

@@ -154,6 +154,36 @@ TEST(TraceValidator, LostDuplicatesAreInsertedAsHiddenSteps) {
     EXPECT_EQ(o.stats.duplicates_assumed, 1u);
 }
 
+// A receipt is excused as a lost duplicate only if the very message was consumed before:
+// one whose middle entry differs was never sent, even if its header and both ends match.
+TEST(TraceValidator, ARedeliveryWithOtherEntriesIsNoDuplicate) {
+    const std::vector<Event> events = record_free_run(5, 3, 3);
+    std::size_t at = events.size();
+    for (std::size_t k = 0; k < events.size(); ++k) {
+        const Event& e = events[k];
+        if (e.action == ActionKind::kHandleAppendEntriesRequest && e.message->entries.size() >= 3) {
+            at = k;
+            break;
+        }
+    }
+    ASSERT_LT(at, events.size()) << "no AppendEntries of three entries in the run";
+    auto redelivered = [&](bool change_middle) {
+        std::vector<Event> out(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(at + 1));
+        Event again = events[at];
+        again.observed = {};
+        if (change_middle) again.message->entries[1].value += "-forged";
+        out.push_back(again);
+        out.insert(out.end(), events.begin() + static_cast<std::ptrdiff_t>(at + 1), events.end());
+        return out;
+    };
+    const Outcome same = validate(redelivered(false));
+    EXPECT_TRUE(same.ok) << explain(same);
+    EXPECT_EQ(same.stats.duplicates_assumed, 1u);
+    const Outcome forged = validate(redelivered(true));
+    ASSERT_FALSE(forged.ok) << "a message never sent was excused as a duplicate";
+    EXPECT_EQ(forged.failure.event_index, at + 2) << explain(forged);
+}
+
 // ---- Hand-corrupted traces ----
 
 // Applies `corrupt` to the first event `pick` accepts and expects the validator to stop there

@@ -48,6 +48,7 @@ private:
         bool is_block = false;
         bool claimed = false;  // a thread is parsing the block (or has)
         bool parsed = false;   // events and error are final
+        EventParser* parser = nullptr;  // whose parser filled `events` (its entry lists go back to it)
         std::vector<Event> events;
         std::exception_ptr error;  // after the events, if reading stopped on an error
         bool last = false;
@@ -72,7 +73,6 @@ private:
     // spent a tenth of their time contending for it.
     std::vector<std::unique_ptr<Batch>> spent_;
     bool stop_ = false;
-    bool reading_done_ = false;  // every block has been read (or reading failed)
     double reader_cpu_at_exit_ = -1;  // set by the reading thread as it finishes
 
     // The caller's side.

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace traces {
 namespace {
@@ -104,6 +105,14 @@ std::uint64_t state_hash(const ub::State& s) {
     std::uint64_t bag = 0;  // order-free
     for (const auto& [m, count] : s.bag) bag += ub::MessageHash{}(m) * count;
     return h ^ bag;
+}
+
+// A consumed message's fingerprint, over every field and every entry: MessageHash (the bag's
+// hash, checked by equality) skips the middle of long entry lists, and a receipt excused as a
+// duplicate on a fingerprint alone must not match a message whose entries differ.
+std::uint64_t consumed_fingerprint(const ub::Message& m) {
+    static_assert(std::has_unique_object_representations_v<ub::Entry>, "entries are hashed as bytes");
+    return ub::MessageHash{}(m) ^ XXH3_64bits(m.entries.data(), m.entries.size() * sizeof(ub::Entry));
 }
 
 bool in_flight(const ub::State& s, const Message& m) {
@@ -410,9 +419,9 @@ void Validator::remember_consumed(const ub::Effect& effect) {
     for (const auto& [m, delta] : effect.bag_changes) {
         if (delta > 0) continue;
         if (consumed_.size() < options_.duplicate_window) {
-            consumed_.push_back(ub::MessageHash{}(m));
+            consumed_.push_back(consumed_fingerprint(m));
         } else {
-            consumed_[consumed_next_] = ub::MessageHash{}(m);
+            consumed_[consumed_next_] = consumed_fingerprint(m);
             consumed_next_ = (consumed_next_ + 1) % consumed_.size();
         }
     }
@@ -459,7 +468,7 @@ bool Validator::search_hidden(const Event& e) {
         e.message && (is_receive(e.action) || e.action == ActionKind::kObserve) ? whole(candidates_.front(), *e.message) : std::nullopt;
     if (received) {
         const ub::Message& m = *received;
-        if (was_consumed(ub::MessageHash{}(m))) {
+        if (was_consumed(consumed_fingerprint(m))) {
             std::vector<ub::State> with_copy = candidates_;
             for (ub::State& s : with_copy) {
                 ++s.bag[m];

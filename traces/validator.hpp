@@ -97,7 +97,7 @@ private:
     std::uint32_t servers_ = 0;
     std::vector<spec::unbounded::State> candidates_;
     spec::unbounded::Effect effect_;
-    // Fingerprints (MessageHash) of the last `duplicate_window` consumed messages, in a
+    // Fingerprints (every field and entry) of the last `duplicate_window` consumed messages, in a
     // ring. Fingerprints, not messages: the window stays small and cheap, and a collision
     // (odds ~2^-64 per message) could only excuse one duplicate receipt. Recording is one
     // store per message; searching the ring, a scan, happens only for an event nothing else
