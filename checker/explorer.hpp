@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "checker/fingerprint_set.hpp"
+#include "raft/assert.hpp"
 
 namespace checker {
 
@@ -275,7 +276,7 @@ Result<Model> Explorer<Model>::bfs() {
     // several actions or levels). A small direct-mapped cache per thread of fingerprints
     // already found in the visited set stays in L2 and spares most trips to the big table.
     // It only ever holds visited fingerprints, so a hit is always right, on any level.
-    constexpr std::size_t kCacheSlots = std::size_t{1} << 17;
+    constexpr std::size_t kCacheSlots = std::size_t{1} << 13;
     std::vector<std::vector<std::uint64_t>> seen_caches(threads, std::vector<std::uint64_t>(kCacheSlots, 0));
 
     auto worker = [&](unsigned t) {
@@ -284,6 +285,13 @@ Result<Model> Explorer<Model>::bfs() {
         std::uint64_t local_generated = 0;
         std::uint64_t local_sometimes = 0;
         std::vector<std::uint64_t>& seen_cache = seen_caches[t];
+        // A state's successors within the bounds, encoded, waiting for their look-up.
+        struct Pending {
+            std::uint64_t fp = 0;
+            std::string bytes;
+            std::uint32_t index = 0;  // which successor, in generation order
+        };
+        std::vector<Pending> pending;
         // Expands state k of chunk c.
         auto expand = [&](std::size_t c, std::size_t k) {
             const State s = model_.decode(current[c].at(k));
@@ -295,28 +303,62 @@ Result<Model> Explorer<Model>::bfs() {
                 // fingerprint, whatever the thread timing.
                 if (!found || fp < found->fp) found = Found{bad, parent_fp, label, succ, fp};
             };
+            // Two passes. The first generates the successors and checks what needs the
+            // successor itself: step properties, and the bounds (a state beyond them is
+            // never stored, so its invariants are checked now). It encodes the others and
+            // prefetches where their fingerprints will be looked up: those look-ups, in a
+            // cache and a table far bigger than the CPU's caches, were a third of the
+            // search's time when each waited for memory in turn.
+            std::size_t waiting = 0;
+            std::uint32_t index = 0;
             model_.for_each_successor(s, [&](const Label& label, State& succ) {
+                const std::uint32_t this_index = index++;
                 ++local_generated;
                 // Every step is new, so step properties are checked on each; a state's
-                // invariants only when it is new, or beyond the bounds (never stored,
-                // so never known to be checked).
+                // invariants only when it is new, or beyond the bounds.
                 if (const char* bad = model_.violated_step(s, succ)) return report(bad, label, succ);
                 if (!model_.within_bounds(succ)) {
                     if (const char* bad = model_.violated_invariant(succ)) report(bad, label, succ);
                     return;
                 }
-                const std::uint64_t fp = model_.fingerprint(succ, fp_scratch);
-                std::uint64_t& cached = seen_cache[(fp >> 17) & (kCacheSlots - 1)];
-                if (cached == fp) return;
-                const bool fresh = visited.insert(fp);
-                cached = fp;
-                if (!fresh) return;
-                if (const char* bad = model_.violated_invariant(succ)) return report(bad, label, succ);
-                local_sometimes |= model_.sometimes_mask(succ);
-                parent_pairs.push_back(fp);
-                parent_pairs.push_back(parent_fp);
-                next[t].push(fp_scratch, fp);
+                if (waiting == pending.size()) pending.emplace_back();
+                Pending& p = pending[waiting++];
+                p.fp = model_.fingerprint(succ, p.bytes);
+                p.index = this_index;
+                __builtin_prefetch(&seen_cache[(p.fp >> 17) & (kCacheSlots - 1)]);
+                visited.prefetch(p.fp);
             });
+            // The second pass looks them up, in generation order. A new state's invariants
+            // are checked on its decoding: under symmetry that is its class's canonical
+            // member, and the invariants, like the reduction itself, do not depend on how
+            // servers are named.
+            for (std::size_t w = 0; w < waiting; ++w) {
+                const Pending& p = pending[w];
+                std::uint64_t& cached = seen_cache[(p.fp >> 17) & (kCacheSlots - 1)];
+                if (cached == p.fp) continue;
+                const bool fresh = visited.insert(p.fp);
+                cached = p.fp;
+                if (!fresh) continue;
+                const State succ = model_.decode(p.bytes);
+                if (model_.violated_invariant(succ) != nullptr) {
+                    // Rare: report the successor as generated, with its action.
+                    std::uint32_t again = 0;
+                    bool reported = false;
+                    model_.for_each_successor(s, [&](const Label& label, State& actual) {
+                        if (again++ != p.index) return;
+                        const char* bad = model_.violated_invariant(actual);
+                        RAFT_ASSERT(bad != nullptr, "an invariant holds on a state and fails on its canonical member");
+                        report(bad, label, actual);
+                        reported = true;
+                    });
+                    RAFT_ASSERT(reported, "a state's successors are generated in the same order every time");
+                    continue;
+                }
+                local_sometimes |= model_.sometimes_mask(succ);
+                parent_pairs.push_back(p.fp);
+                parent_pairs.push_back(parent_fp);
+                next[t].push(p.bytes, p.fp);
+            }
         };
         // After each batch: parent links out, the memory check, progress.
         std::uint64_t batches = 0;

@@ -10,13 +10,15 @@ constexpr std::size_t kMinSlots = 64;
 constexpr std::size_t kMaxLoadNum = 85;
 constexpr std::size_t kMaxLoadDen = 100;
 
-std::uint64_t normalize(std::uint64_t fp) { return fp == 0 ? 1 : fp; }
-
 }  // namespace
 
 FingerprintSet::FingerprintSet(std::size_t expected_states) : shards_(new Shard[kShards]) {
     const std::size_t per_shard = std::bit_ceil(std::max(kMinSlots, 2 * expected_states / kShards));
-    for (std::size_t k = 0; k < kShards; ++k) shards_[k].slots.assign(per_shard, kEmpty);
+    for (std::size_t k = 0; k < kShards; ++k) {
+        shards_[k].slots.assign(per_shard, kEmpty);
+        shards_[k].base.store(shards_[k].slots.data(), std::memory_order_relaxed);
+        shards_[k].mask.store(per_shard - 1, std::memory_order_relaxed);
+    }
 }
 
 bool FingerprintSet::insert_into(std::vector<std::uint64_t>& slots, std::uint64_t fp) {
@@ -36,6 +38,8 @@ void FingerprintSet::grow(Shard& shard) {
         if (fp != kEmpty) insert_into(bigger, fp);
     }
     shard.slots.swap(bigger);
+    shard.base.store(shard.slots.data(), std::memory_order_relaxed);
+    shard.mask.store(shard.slots.size() - 1, std::memory_order_relaxed);
 }
 
 bool FingerprintSet::insert(std::uint64_t fp) {

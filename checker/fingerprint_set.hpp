@@ -19,6 +19,16 @@ public:
     // True if fp was not in the set (and now is).
     bool insert(std::uint64_t fp);
     bool contains(std::uint64_t fp) const;
+    // A hint: brings the slot where fp would be looked up towards the CPU, so that an insert
+    // a little later does not wait for memory. Takes no lock, and may read a shard's old
+    // table while it grows: a prefetch of stale memory is harmless.
+    void prefetch(std::uint64_t fp) const {
+        fp = normalize(fp);
+        const Shard& shard = shards_[fp >> (64 - kShardBits)];
+        const std::uint64_t* base = shard.base.load(std::memory_order_relaxed);
+        const std::size_t mask = shard.mask.load(std::memory_order_relaxed);
+        __builtin_prefetch(base + (static_cast<std::size_t>(fp) & mask));
+    }
     // Sums the shards' counts: exact when no insert is running, and cheap enough for the
     // once-per-batch memory check. No shared counter, so inserts on two threads never meet
     // on one cache line unless they meet on one shard.
@@ -51,7 +61,11 @@ private:
         mutable SpinLock mu;
         std::vector<std::uint64_t> slots;
         std::atomic<std::size_t> used{0};  // written under mu, read without it by size()
+        // slots.data() and slots.size() - 1, written under mu, read without it by prefetch().
+        std::atomic<const std::uint64_t*> base{nullptr};
+        std::atomic<std::size_t> mask{0};
     };
+    static std::uint64_t normalize(std::uint64_t fp) { return fp == 0 ? 1 : fp; }
     static bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t fp);
     static void grow(Shard& shard);
 
