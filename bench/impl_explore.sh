@@ -20,8 +20,9 @@ rows=(
 best_run() {  # prints "distinct generated seconds visited_bytes" of the fastest run
   local flags=$1 threads=$2 best=""
   for _ in $(seq "$runs"); do
-    line=$("$build_dir"/raftcheck explore --model impl $flags --threads "$threads" --progress 0 --json |
-      python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["violation"] is None; print(d["distinct_states"], d["states_generated"], d["seconds"], d["visited_set_bytes"])')
+    # The JSON is read after the run has ended: python3 starting alongside it in a pipe takes a core.
+    json=$("$build_dir"/raftcheck explore --model impl $flags --threads "$threads" --progress 0 --json)
+    line=$(python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["violation"] is None; print(d["distinct_states"], d["states_generated"], d["seconds"], d["visited_set_bytes"])' <<<"$json")
     if [ -z "$best" ] || awk -v a="$(echo "$line" | cut -d" " -f3)" -v b="$(echo "$best" | cut -d" " -f3)" 'BEGIN{exit !(a<b)}'; then best=$line; fi
   done
   echo "$best"

@@ -28,8 +28,9 @@ rows=(
 )
 
 one_run() {  # prints "distinct seconds verdict"
-  ./build/raftcheck explore --values 1 $1 --threads "$threads" --progress 0 --json |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["distinct_states"], d["seconds"], "ok" if d["violation"] is None else d["violation"]["invariant"])' || true
+  local json  # read after the run has ended: python3 starting alongside it in a pipe takes a core
+  json=$(./build/raftcheck explore --values 1 $1 --threads "$threads" --progress 0 --json || true)
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["distinct_states"], d["seconds"], "ok" if d["violation"] is None else d["violation"]["invariant"])' <<<"$json" || true
 }
 faster() { awk -v a="$(echo "$1" | cut -d" " -f2)" -v b="$(echo "$2" | cut -d" " -f2)" 'BEGIN{exit !(a<b)}'; }
 

@@ -22,19 +22,23 @@ rows=(
   "G|--servers 3 --max-term 2 --max-log 1 --max-copies 1 --max-msgs 1 --symmetry|397346|4702217|96.9"
 )
 
+# A run's JSON, read only after the run has ended: python3 starting alongside the explorer in a
+# pipe took a core from two-thread runs (about 40 ms of CPU, a third of row E on two threads).
+summary() {
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["distinct_states"], d["states_generated"], d["seconds"], d["visited_set_bytes"], d["peak_frontier_bytes"])' <<<"$1"
+}
+
 best_run() {  # prints "distinct generated seconds visited_bytes frontier_bytes" of the fastest run
   local flags=$1 threads=$2 best=""
   for _ in $(seq "$runs"); do
-    line=$(./build/raftcheck explore --model raft-tla --values 1 $flags --threads "$threads" --progress 0 --json |
-      python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["distinct_states"], d["states_generated"], d["seconds"], d["visited_set_bytes"], d["peak_frontier_bytes"])')
+    line=$(summary "$(./build/raftcheck explore --model raft-tla --values 1 $flags --threads "$threads" --progress 0 --json)")
     if [ -z "$best" ] || awk -v a="$(echo "$line" | cut -d" " -f3)" -v b="$(echo "$best" | cut -d" " -f3)" 'BEGIN{exit !(a<b)}'; then best=$line; fi
   done
   echo "$best"
 }
 
 one_run() {  # prints "distinct generated seconds visited_bytes frontier_bytes"
-  ./build/raftcheck explore --model raft-tla --values 1 $1 --threads "$2" --progress 0 --json |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["distinct_states"], d["states_generated"], d["seconds"], d["visited_set_bytes"], d["peak_frontier_bytes"])'
+  summary "$(./build/raftcheck explore --model raft-tla --values 1 $1 --threads "$2" --progress 0 --json)"
 }
 faster() { awk -v a="$(echo "$1" | cut -d" " -f3)" -v b="$(echo "$2" | cut -d" " -f3)" 'BEGIN{exit !(a<b)}'; }
 
