@@ -435,6 +435,7 @@ Result<Model> Explorer<Model>::bfs() {
         pool.clear();
     };
 
+    constexpr std::uint64_t kMinStatesToShare = 256;
     while (!found) {
         std::uint64_t level_states = 0;
         for (const auto& f : current) level_states += f.size();
@@ -447,9 +448,13 @@ Result<Model> Explorer<Model>::bfs() {
         cursors.reset(new Cursor[current.size()]);
         next.assign(threads, detail::Frontier());
         for (auto& b : next_bytes) b.bytes.store(0, std::memory_order_relaxed);
-        if (!pool.empty()) level_start.arrive_and_wait();
+        // A level of a few batches is expanded by the calling thread alone: waking the pool
+        // for it cost more than it saved, and made two threads slower than one on small
+        // models (rows A-C of the TLC table, whose levels hold under a hundred states).
+        const bool together = !pool.empty() && level_states >= kMinStatesToShare;
+        if (together) level_start.arrive_and_wait();
         guarded(0);
-        if (!pool.empty()) level_end.arrive_and_wait();
+        if (together) level_end.arrive_and_wait();
         if (error) {
             stop_pool();
             std::rethrow_exception(error);
