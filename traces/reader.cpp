@@ -8,11 +8,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cassert>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
 #include <utility>
+
+#include "raft/assert.hpp"
 
 namespace traces {
 namespace {
@@ -241,7 +242,7 @@ bool TraceReader::splittable() const { return started_ && !init_ && sources_.siz
 std::optional<std::uint64_t> TraceReader::last_clock() const { return sources_.front()->last_clock; }
 
 void TraceReader::read_block(LineBlock& block) {
-    assert(splittable());
+    RAFT_ASSERT(splittable(), "blocks are read from a single file, after its Init");
     block.size = sources_.front()->lines.next_block(block.text, block.first_line);
 }
 
