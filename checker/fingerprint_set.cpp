@@ -5,7 +5,9 @@
 namespace checker {
 namespace {
 
-constexpr std::size_t kMinSlots = 64;
+// Small: a shard starts at 8 slots (64 KiB for the whole set) and doubles as it fills, so a
+// model of a few thousand states does not sit in a table sized for a million.
+constexpr std::size_t kMinSlots = 8;
 // Grow past 85% full: linear probing over well-mixed fingerprints stays short up to there.
 constexpr std::size_t kMaxLoadNum = 85;
 constexpr std::size_t kMaxLoadDen = 100;

@@ -14,7 +14,7 @@ namespace checker {
 
 class FingerprintSet {
 public:
-    explicit FingerprintSet(std::size_t expected_states = 1 << 16);
+    explicit FingerprintSet(std::size_t expected_states = 0);
 
     // True if fp was not in the set (and now is).
     bool insert(std::uint64_t fp);
